@@ -1,0 +1,44 @@
+package hooks
+
+import (
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// bindMasking keeps the public copies of appeal and reply text masked. The
+// public view (public_appeals) only ever reads these copies.
+func bindMasking(app core.App) {
+	maskAppeal := func(e *core.RecordEvent) error {
+		name := e.Record.GetString("contact_name")
+		e.Record.Set("public_title", MaskText(e.Record.GetString("title"), name))
+		e.Record.Set("public_content", MaskText(e.Record.GetString("content"), name))
+		return e.Next()
+	}
+	app.OnRecordCreate("appeals").BindFunc(maskAppeal)
+	app.OnRecordUpdate("appeals").BindFunc(maskAppeal)
+
+	maskReply := func(e *core.RecordEvent) error {
+		var name string
+		if appeal, err := e.App.FindRecordById("appeals", e.Record.GetString("appeal")); err == nil {
+			name = appeal.GetString("contact_name")
+		}
+		e.Record.Set("public_content", MaskText(e.Record.GetString("content"), name))
+		return e.Next()
+	}
+	app.OnRecordCreate("replies").BindFunc(maskReply)
+	app.OnRecordUpdate("replies").BindFunc(maskReply)
+}
+
+func bindNumbering(app core.App) {
+	app.OnRecordCreate("appeals").BindFunc(func(e *core.RecordEvent) error {
+		if e.Record.GetString("ticket") == "" {
+			ticket, err := NextTicket(e.App, time.Now())
+			if err != nil {
+				return err
+			}
+			e.Record.Set("ticket", ticket)
+		}
+		return e.Next()
+	})
+}

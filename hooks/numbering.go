@@ -1,0 +1,38 @@
+package hooks
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/security"
+)
+
+// TicketPrefix starts every ticket number (泗阳 → SY).
+const TicketPrefix = "SY"
+
+// China has no daylight saving time, so a fixed zone is exact and needs no tzdata.
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+// ChinaTime is the county's zone, used for ticket days and displayed times.
+func ChinaTime() *time.Location { return chinaTime }
+
+// NextTicket reserves the next ticket number of the day, e.g. SY2611260001.
+// It must run inside the transaction that creates the appeal: the counter
+// and the appeal commit or roll back together, so numbers have no gaps, and
+// SQLite's single writer makes concurrent submissions take turns.
+func NextTicket(txApp core.App, now time.Time) (string, error) {
+	day := now.In(chinaTime).Format("060102")
+	var last int
+	err := txApp.DB().NewQuery(`
+		INSERT INTO ticket_counters (id, day, last) VALUES ({:id}, {:day}, 1)
+		ON CONFLICT(day) DO UPDATE SET last = last + 1
+		RETURNING last`).
+		Bind(dbx.Params{"id": security.RandomStringWithAlphabet(15, "abcdefghijklmnopqrstuvwxyz0123456789"), "day": day}).
+		Row(&last)
+	if err != nil {
+		return "", fmt.Errorf("reserve ticket number: %w", err)
+	}
+	return fmt.Sprintf("%s%s%04d", TicketPrefix, day, last), nil
+}

@@ -1,0 +1,40 @@
+package hooks
+
+import (
+	"regexp"
+	"strings"
+)
+
+var (
+	mobileRe   = regexp.MustCompile(`^1[3-9]\d{9}$`)
+	landlineRe = regexp.MustCompile(`^0\d{2,3}-?[2-9]\d{6,7}(-\d{1,6})?$`)
+)
+
+// NormalizePhone strips spaces and a +86/0086 prefix so that the same number
+// is always stored the same way.
+func NormalizePhone(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r == ' ' || r == '\u00a0' || r == '\t':
+			return -1
+		case r >= '０' && r <= '９':
+			return r - '０' + '0'
+		case r == '－' || r == '—':
+			return '-'
+		}
+		return r
+	}, strings.TrimSpace(s))
+	for _, p := range []string{"+86-", "+86", "0086"} {
+		if strings.HasPrefix(s, p) {
+			s = s[len(p):]
+			break
+		}
+	}
+	return s
+}
+
+// ValidPhone accepts mainland mobile numbers (13x–19x, 11 digits) and
+// landlines with area code (0527-88888888, 052788888888, optional extension).
+func ValidPhone(s string) bool {
+	return mobileRe.MatchString(s) || landlineRe.MatchString(s)
+}

@@ -1,0 +1,42 @@
+// Command siyang runs 泗阳网络直通车: the county's appeal platform on PocketBase.
+package main
+
+import (
+	"log"
+	"os"
+
+	"github.com/pocketbase/pocketbase"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+
+	"siyang/hooks"
+	_ "siyang/migrations"
+	pbpublic "siyang/pb_public"
+	"siyang/plugins/demo"
+	"siyang/plugins/workflow"
+)
+
+func main() {
+	// Dev mode (SQL echo) only with --dev, also under "go run".
+	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDev: false})
+
+	var demoData bool
+	app.RootCmd.PersistentFlags().BoolVar(&demoData, "demo", true,
+		"seed sample departments, townships and demo staff accounts into a fresh data folder")
+	_ = app.RootCmd.ParseFlags(os.Args[1:])
+
+	hooks.Register(app)
+	workflow.MustRegister(app, workflow.Config{})
+	demo.MustRegister(app, demo.Config{Enabled: demoData})
+
+	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+		if !e.Router.HasRoute("GET", "/{path...}") {
+			e.Router.GET("/{path...}", apis.Static(pbpublic.FS, true))
+		}
+		return e.Next()
+	})
+
+	if err := app.Start(); err != nil {
+		log.Fatal(err)
+	}
+}

@@ -1,0 +1,254 @@
+package workflow
+
+import (
+	"errors"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/security"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"siyang/hooks"
+)
+
+// intakeForm is what a resident (or an operator for them) submits.
+type intakeForm struct {
+	Kind          string   `json:"kind" form:"kind"`
+	Title         string   `json:"title" form:"title"`
+	Content       string   `json:"content" form:"content"`
+	Category      string   `json:"category" form:"category"`
+	Region        string   `json:"region" form:"region"`
+	Address       string   `json:"address" form:"address"`
+	Lat           *float64 `json:"lat" form:"lat"`
+	Lon           *float64 `json:"lon" form:"lon"`
+	ContactName   string   `json:"contact_name" form:"contact_name"`
+	ContactPhone  string   `json:"contact_phone" form:"contact_phone"`
+	PublicConsent bool     `json:"public_consent" form:"public_consent"`
+	Confidential  bool     `json:"confidential" form:"confidential"`
+	Anonymous     bool     `json:"anonymous" form:"anonymous"`
+	Channel       string   `json:"channel" form:"channel"`
+}
+
+// Intake limits, in characters.
+const (
+	minTitle, maxTitle     = 4, 100
+	minContent, maxContent = 10, 5000
+	maxAddress             = 200
+	maxName                = 40
+)
+
+// queryCodeAlphabet leaves out 0/O and 1/I/L, which residents misread.
+const queryCodeAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+// validate checks the form and answers every problem at once, by field.
+func (f *intakeForm) validate(app core.App) (category, region *core.Record, err error) {
+	f.Title = strings.TrimSpace(f.Title)
+	f.Content = strings.TrimSpace(f.Content)
+	f.Address = strings.TrimSpace(f.Address)
+	f.ContactName = strings.TrimSpace(f.ContactName)
+	f.ContactPhone = hooks.NormalizePhone(f.ContactPhone)
+
+	errs := FieldErrors{}
+	if _, ok := KindLabels[f.Kind]; !ok {
+		errs.Add("kind", "请选择诉求类型：咨询、投诉、求助、建议或举报")
+	}
+	checkText(errs, "title", "标题", f.Title, minTitle, maxTitle)
+	checkText(errs, "content", "诉求内容", f.Content, minContent, maxContent)
+	if utf8.RuneCountInString(f.Address) > maxAddress || !utf8.ValidString(f.Address) || hasControl(f.Address) {
+		errs.Add("address", "地址不能超过 200 字，且不能含有特殊控制字符")
+	}
+	switch {
+	case f.ContactName == "":
+		errs.Add("contact_name", "请填写联系人姓名，以便办理单位联系您（不会公开）")
+	case utf8.RuneCountInString(f.ContactName) > maxName || hasControl(f.ContactName) || strings.ContainsAny(f.ContactName, "<>"):
+		errs.Add("contact_name", "姓名不能超过 40 字，且不能含有特殊字符")
+	}
+	switch {
+	case f.ContactPhone == "":
+		errs.Add("contact_phone", "请填写联系电话，以便回访（不会公开）")
+	case !hooks.ValidPhone(f.ContactPhone):
+		errs.Add("contact_phone", hooks.ErrInvalidPhone)
+	}
+	if (f.Lat == nil) != (f.Lon == nil) {
+		errs.Add("lat", "地图位置需要同时提供经度和纬度")
+	} else if f.Lat != nil && (math.IsNaN(*f.Lat) || math.IsNaN(*f.Lon) || *f.Lat < -90 || *f.Lat > 90 || *f.Lon < -180 || *f.Lon > 180) {
+		errs.Add("lat", "地图位置的经纬度超出范围")
+	}
+	if f.Category != "" {
+		category, err = app.FindRecordById("categories", f.Category)
+		if err != nil {
+			category, err = app.FindFirstRecordByData("categories", "code", f.Category)
+		}
+		if err != nil {
+			errs.Add("category", "所选分类不存在")
+		}
+	}
+	if f.Region != "" {
+		region, err = app.FindRecordById("regions", f.Region)
+		if err != nil {
+			region, err = app.FindFirstRecordByData("regions", "code", f.Region)
+		}
+		if err != nil {
+			errs.Add("region", "所选乡镇/街道不存在")
+		}
+	}
+	return category, region, errs.Err()
+}
+
+func checkText(errs FieldErrors, field, label, s string, min, max int) {
+	n := utf8.RuneCountInString(s)
+	switch {
+	case !utf8.ValidString(s) || hasControl(s):
+		errs.Add(field, label+"含有无效字符，请删除后重试")
+	case n == 0:
+		errs.Add(field, "请填写"+label)
+	case n < min:
+		errs.Add(field, label+"太短，至少需要 "+itoa(min)+" 个字")
+	case n > max:
+		errs.Add(field, label+"不能超过 "+itoa(max)+" 个字（当前 "+itoa(n)+" 字）")
+	}
+}
+
+// hasControl finds control characters other than line breaks and tabs.
+func hasControl(s string) bool {
+	for _, r := range s {
+		if (r < 0x20 && r != '\n' && r != '\r' && r != '\t') || r == 0x7f {
+			return true
+		}
+	}
+	return false
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// handleIntake runs POST /api/appeals: a resident submits (channel web), or
+// an operator registers an appeal for a resident who phoned, wrote or came
+// to the service hall (channel phone/letter/window).
+func (p *plugin) handleIntake(e *core.RequestEvent) error {
+	var f intakeForm
+	if err := e.BindBody(&f); err != nil {
+		return FieldError("body", "请求格式有误，请检查后重试")
+	}
+	actor := ActorFromAuth(e.Auth)
+	switch {
+	case actor.StaffRole == "operator" || actor.StaffRole == "admin":
+		if f.Channel == "" {
+			f.Channel = "phone"
+		}
+		if f.Channel != "phone" && f.Channel != "letter" && f.Channel != "window" {
+			return FieldError("channel", "代录诉求的来源只能是 phone（电话）、letter（信件）或 window（窗口）")
+		}
+	case actor.IsStaff():
+		return Forbidden("只有平台话务员可以代居民登记诉求")
+	default:
+		f.Channel = "web"
+	}
+	files, err := e.FindUploadedFiles("attachments")
+	if err != nil && !errors.Is(err, http.ErrMissingFile) && e.Request.MultipartForm != nil {
+		return FieldError("attachments", "附件读取失败，请重新上传")
+	}
+	if err := checkFiles(files); err != nil {
+		return err
+	}
+	category, region, err := f.validate(e.App)
+	if err != nil {
+		return err
+	}
+
+	code := security.RandomStringWithAlphabet(6, queryCodeAlphabet)
+	var appeal *core.Record
+	err = e.App.RunInTransaction(func(tx core.App) error {
+		collection, err := tx.FindCachedCollectionByNameOrId("appeals")
+		if err != nil {
+			return err
+		}
+		appeal = core.NewRecord(collection)
+		now := time.Now().UTC()
+		appeal.Load(map[string]any{
+			"query_code_hash": HashQueryCode(code),
+			"channel":         f.Channel,
+			"kind":            f.Kind,
+			"title":           f.Title,
+			"content":         f.Content,
+			"address":         f.Address,
+			"contact_name":    f.ContactName,
+			"contact_phone":   f.ContactPhone,
+			"public_consent":  f.PublicConsent && !f.Confidential,
+			"confidential":    f.Confidential,
+			"anonymous":       f.Anonymous,
+			"status":          string(Submitted),
+			"priority":        "normal",
+			"sla_state":       "normal",
+		})
+		if category != nil {
+			appeal.Set("category", category.Id)
+		}
+		if region != nil {
+			appeal.Set("region", region.Id)
+		}
+		if f.Lat != nil {
+			appeal.Set("location", types.GeoPoint{Lat: *f.Lat, Lon: *f.Lon})
+		}
+		if actor.IsResidentAccount() {
+			appeal.Set("resident", actor.Record.Id)
+		}
+		if actor.IsStaff() && actor.Record.Collection().Name == "staff" {
+			appeal.Set("registered_by", actor.Record.Id)
+		}
+		if len(files) > 0 {
+			appeal.Set("attachments", files)
+		}
+		policy, err := PolicyFor(tx, appeal)
+		if err != nil {
+			return err
+		}
+		appeal.Set("sla_policy", policy.Id)
+		due, err := p.engine.clock.Add(tx, now, policy.GetFloat("accept_hours"))
+		if err != nil {
+			return err
+		}
+		appeal.Set("due_accept", due)
+		if err := tx.Save(appeal); err != nil {
+			return err
+		}
+		return writeSubmitEvent(tx, appeal, actor)
+	})
+	if err != nil {
+		return err
+	}
+	return e.JSON(http.StatusCreated, map[string]any{
+		"id":           appeal.Id,
+		"ticket":       appeal.GetString("ticket"),
+		"query_code":   code,
+		"status":       Submitted,
+		"status_label": StatusLabels[Submitted],
+		"due_accept":   appeal.GetDateTime("due_accept"),
+		"message":      "提交成功。请牢记受理编号和查询码，凭它们可以随时查询办理进度。",
+	})
+}
+
+// writeSubmitEvent is the first line of every timeline.
+func writeSubmitEvent(tx core.App, appeal *core.Record, actor Actor) error {
+	collection, err := tx.FindCachedCollectionByNameOrId("appeal_events")
+	if err != nil {
+		return err
+	}
+	ev := core.NewRecord(collection)
+	ev.Set("appeal", appeal.Id)
+	ev.Set("action", "submit")
+	ev.Set("to_status", string(Submitted))
+	ev.Set("public", true)
+	ev.Set("summary", "诉求已提交（"+ChannelLabels[appeal.GetString("channel")]+"），等待平台受理")
+	if actor.IsStaff() && actor.Record.Collection().Name == "staff" {
+		ev.Set("actor_role", actor.StaffRole)
+		ev.Set("actor_staff", actor.Record.Id)
+	} else {
+		ev.Set("actor_role", "resident")
+	}
+	return tx.Save(ev)
+}

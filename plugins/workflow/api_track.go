@@ -1,0 +1,143 @@
+package workflow
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"siyang/hooks"
+)
+
+// handleTrack runs POST /api/track: ticket number + query code show the
+// resident their case and its public timeline, without an account. The code
+// travels in the body so that it never lands in access logs.
+func (p *plugin) handleTrack(e *core.RequestEvent) error {
+	var body struct {
+		Ticket    string `json:"ticket" form:"ticket"`
+		QueryCode string `json:"query_code" form:"query_code"`
+	}
+	if err := e.BindBody(&body); err != nil {
+		return FieldError("body", "请求格式有误")
+	}
+	errs := FieldErrors{}
+	if strings.TrimSpace(body.Ticket) == "" {
+		errs.Add("ticket", "请输入受理编号")
+	}
+	if strings.TrimSpace(body.QueryCode) == "" {
+		errs.Add("query_code", "请输入查询码")
+	}
+	if err := errs.Err(); err != nil {
+		return err
+	}
+	appeal, err := e.App.FindFirstRecordByData("appeals", "ticket", strings.ToUpper(strings.TrimSpace(body.Ticket)))
+	if err != nil || !CheckQueryCode(appeal, body.QueryCode) {
+		return NotFound("受理编号或查询码不正确，请核对后重试")
+	}
+	view, err := ResidentView(e.App, appeal)
+	if err != nil {
+		return err
+	}
+	return e.JSON(http.StatusOK, view)
+}
+
+// ResidentView is the case as its own resident sees it: their own text,
+// masked contact data, the public timeline and the accepted reply. A merged
+// case also shows the case it follows.
+func ResidentView(app core.App, appeal *core.Record) (map[string]any, error) {
+	status := Status(appeal.GetString("status"))
+	v := map[string]any{
+		"id":             appeal.Id,
+		"ticket":         appeal.GetString("ticket"),
+		"kind":           appeal.GetString("kind"),
+		"kind_label":     KindLabels[appeal.GetString("kind")],
+		"channel_label":  ChannelLabels[appeal.GetString("channel")],
+		"title":          appeal.GetString("title"),
+		"content":        appeal.GetString("content"),
+		"address":        appeal.GetString("address"),
+		"status":         status,
+		"status_label":   StatusLabels[status],
+		"created":        appeal.GetDateTime("created"),
+		"closed_at":      appeal.GetDateTime("closed_at"),
+		"due_finish":     appeal.GetDateTime("due_finish"),
+		"contact_name":   hooks.MaskName(appeal.GetString("contact_name")),
+		"contact_phone":  hooks.MaskPhone(appeal.GetString("contact_phone")),
+		"public":         appeal.GetBool("public_consent"),
+		"confidential":   appeal.GetBool("confidential"),
+		"satisfaction":   appeal.GetString("satisfaction"),
+		"can_rate":       status == Callback,
+		"can_withdraw":   mayStart("withdraw", status),
+		"can_supplement": mayStart("supplement", status),
+	}
+	if d := appeal.GetString("lead_department"); d != "" {
+		if dept, err := app.FindRecordById("departments", d); err == nil {
+			v["department"] = dept.GetString("name")
+		}
+	}
+	if c := appeal.GetString("category"); c != "" {
+		if cat, err := app.FindRecordById("categories", c); err == nil {
+			v["category"] = cat.GetString("name")
+		}
+	}
+	timeline, err := publicTimeline(app, appeal.Id)
+	if err != nil {
+		return nil, err
+	}
+	v["timeline"] = timeline
+	v["reply"] = approvedReply(app, appeal.Id)
+
+	if orig := appeal.GetString("duplicate_of"); orig != "" && status == Merged {
+		if o, err := app.FindRecordById("appeals", orig); err == nil {
+			os := Status(o.GetString("status"))
+			v["merged_into"] = map[string]any{
+				"ticket": o.GetString("ticket"), "status": os, "status_label": StatusLabels[os],
+				"reply": approvedReply(app, o.Id),
+			}
+		}
+	}
+	return v, nil
+}
+
+func mayStart(action string, s Status) bool {
+	a, ok := Find(action)
+	return ok && a.AllowsFrom(s)
+}
+
+// publicTimeline lists the entries the resident may see, oldest first.
+// Notes are shown only where the resident wrote them or they explain a
+// refusal; internal remarks between offices stay internal.
+func publicTimeline(app core.App, appealID string) ([]map[string]any, error) {
+	events, err := app.FindRecordsByFilter("appeal_events", "appeal = {:id} && public = true", "created", 0, 0, dbx.Params{"id": appealID})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]map[string]any, 0, len(events))
+	for _, ev := range events {
+		item := eventView(ev, false)
+		if ev.GetString("action") == "supplement" {
+			item["note"] = ev.GetString("note")
+		}
+		out = append(out, item)
+	}
+	return out, nil
+}
+
+// approvedReply is the latest accepted answer (lead department or direct).
+func approvedReply(app core.App, appealID string) map[string]any {
+	list, err := app.FindRecordsByFilter("replies",
+		"appeal = {:id} && review_status = 'approved' && role != 'assist'", "-created", 1, 0, dbx.Params{"id": appealID})
+	if err != nil || len(list) == 0 {
+		return nil
+	}
+	r := list[0]
+	v := map[string]any{"content": r.GetString("content"), "created": r.GetDateTime("created")}
+	if d := r.GetString("department"); d != "" {
+		if dept, err := app.FindRecordById("departments", d); err == nil {
+			v["department"] = dept.GetString("name")
+		}
+	} else {
+		v["department"] = "泗阳网络直通车平台"
+	}
+	return v
+}

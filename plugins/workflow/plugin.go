@@ -1,0 +1,54 @@
+// Package workflow is the closed loop of an appeal: intake, the declared
+// table of actions (table.go), their effects and the HTTP endpoints that run
+// them. Every change of a case goes through Engine.Perform.
+package workflow
+
+import (
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// Config configures the workflow plugin.
+type Config struct {
+	// Clock turns time limits into deadlines. Nil counts wall-clock hours;
+	// the SLA plugin supplies the working-day calendar.
+	Clock Clock
+
+	// MaxUploadBytes caps the body of intake and action requests (9 photos
+	// of up to 10 MB each plus the form). Zero means 95 MB.
+	MaxUploadBytes int64
+}
+
+type plugin struct {
+	app    core.App
+	config Config
+	engine *Engine
+}
+
+// MustRegister is Register that panics on error.
+func MustRegister(app core.App, config Config) *Engine {
+	engine, err := Register(app, config)
+	if err != nil {
+		panic(err)
+	}
+	return engine
+}
+
+// Register binds the workflow endpoints to app and answers the engine other
+// plugins use to perform actions (e.g. the SLA timers' 催办).
+func Register(app core.App, config Config) (*Engine, error) {
+	if config.MaxUploadBytes <= 0 {
+		config.MaxUploadBytes = 95 << 20
+	}
+	p := &plugin{app: app, config: config, engine: NewEngine(config.Clock)}
+	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+		limit := apis.BodyLimit(p.config.MaxUploadBytes)
+		e.Router.GET("/api/workflow", p.handleTable)
+		e.Router.POST("/api/appeals", p.handleIntake).Bind(limit)
+		e.Router.POST("/api/appeals/{id}/actions/{action}", p.handleAction).Bind(limit)
+		e.Router.GET("/api/appeals/{id}/contact", p.handleContact).Bind(apis.RequireAuth("staff", core.CollectionNameSuperusers))
+		e.Router.POST("/api/track", p.handleTrack)
+		return e.Next()
+	})
+	return p.engine, nil
+}
