@@ -6,18 +6,18 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/filesystem"
 	"github.com/pocketbase/pocketbase/tools/security"
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"siyang/hooks"
 )
 
-// intakeForm is what a resident (or an operator for them) submits.
-type intakeForm struct {
+// Submission is what a resident (or an operator for them) submits.
+type Submission struct {
 	Kind          string   `json:"kind" form:"kind"`
 	Title         string   `json:"title" form:"title"`
 	Content       string   `json:"content" form:"content"`
@@ -32,6 +32,8 @@ type intakeForm struct {
 	Confidential  bool     `json:"confidential" form:"confidential"`
 	Anonymous     bool     `json:"anonymous" form:"anonymous"`
 	Channel       string   `json:"channel" form:"channel"`
+
+	Files []*filesystem.File `json:"-" form:"-"`
 }
 
 // Intake limits, in characters.
@@ -46,7 +48,7 @@ const (
 const queryCodeAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 // validate checks the form and answers every problem at once, by field.
-func (f *intakeForm) validate(app core.App) (category, region *core.Record, err error) {
+func (f *Submission) validate(app core.App) (category, region *core.Record, err error) {
 	f.Title = strings.TrimSpace(f.Title)
 	f.Content = strings.TrimSpace(f.Content)
 	f.Address = strings.TrimSpace(f.Address)
@@ -126,49 +128,52 @@ func hasControl(s string) bool {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// handleIntake runs POST /api/appeals: a resident submits (channel web), or
-// an operator registers an appeal for a resident who phoned, wrote or came
-// to the service hall (channel phone/letter/window).
-func (p *plugin) handleIntake(e *core.RequestEvent) error {
-	var f intakeForm
-	if err := e.BindBody(&f); err != nil {
-		return FieldError("body", "请求格式有误，请检查后重试")
-	}
-	actor := ActorFromAuth(e.Auth)
+// Receipt is what the resident keeps: the ticket number and the query
+// code (shown once; only its digest is stored).
+type Receipt struct {
+	Appeal    *core.Record
+	QueryCode string
+}
+
+// Submit validates and registers an appeal for actor: a resident (channel
+// web, or the channel the caller sets for integrations), or an operator
+// registering it for a resident who phoned, wrote or came to the hall.
+// The appeal, its ticket number and its first timeline entry commit together.
+func (en *Engine) Submit(app core.App, f Submission, actor Actor) (*Receipt, error) {
 	switch {
 	case actor.StaffRole == "operator" || actor.StaffRole == "admin":
 		if f.Channel == "" {
 			f.Channel = "phone"
 		}
 		if f.Channel != "phone" && f.Channel != "letter" && f.Channel != "window" {
-			return FieldError("channel", "代录诉求的来源只能是 phone（电话）、letter（信件）或 window（窗口）")
+			return nil, FieldError("channel", "代录诉求的来源只能是 phone（电话）、letter（信件）或 window（窗口）")
 		}
 	case actor.IsStaff():
-		return Forbidden("只有平台话务员可以代居民登记诉求")
+		return nil, Forbidden("只有平台话务员可以代居民登记诉求")
+	case actor.IsSystem:
+		if _, ok := ChannelLabels[f.Channel]; !ok {
+			return nil, FieldError("channel", "未知的诉求来源")
+		}
 	default:
 		f.Channel = "web"
 	}
-	files, err := e.FindUploadedFiles("attachments")
-	if err != nil && !errors.Is(err, http.ErrMissingFile) && e.Request.MultipartForm != nil {
-		return FieldError("attachments", "附件读取失败，请重新上传")
+	if err := checkFiles(f.Files); err != nil {
+		return nil, err
 	}
-	if err := checkFiles(files); err != nil {
-		return err
-	}
-	category, region, err := f.validate(e.App)
+	category, region, err := f.validate(app)
 	if err != nil {
-		return err
+		return nil, err
 	}
 
 	code := security.RandomStringWithAlphabet(6, queryCodeAlphabet)
 	var appeal *core.Record
-	err = e.App.RunInTransaction(func(tx core.App) error {
+	err = app.RunInTransaction(func(tx core.App) error {
 		collection, err := tx.FindCachedCollectionByNameOrId("appeals")
 		if err != nil {
 			return err
 		}
 		appeal = core.NewRecord(collection)
-		now := time.Now().UTC()
+		now := en.now().UTC()
 		appeal.Load(map[string]any{
 			"query_code_hash": HashQueryCode(code),
 			"channel":         f.Channel,
@@ -197,18 +202,18 @@ func (p *plugin) handleIntake(e *core.RequestEvent) error {
 		if actor.IsResidentAccount() {
 			appeal.Set("resident", actor.Record.Id)
 		}
-		if actor.IsStaff() && actor.Record.Collection().Name == "staff" {
+		if actor.IsStaff() && actor.Record != nil && actor.Record.Collection().Name == "staff" {
 			appeal.Set("registered_by", actor.Record.Id)
 		}
-		if len(files) > 0 {
-			appeal.Set("attachments", files)
+		if len(f.Files) > 0 {
+			appeal.Set("attachments", f.Files)
 		}
 		policy, err := PolicyFor(tx, appeal)
 		if err != nil {
 			return err
 		}
 		appeal.Set("sla_policy", policy.Id)
-		due, err := p.engine.clock.Add(tx, now, policy.GetFloat("accept_hours"))
+		due, err := en.clock.Add(tx, now, policy.GetFloat("accept_hours"))
 		if err != nil {
 			return err
 		}
@@ -219,12 +224,34 @@ func (p *plugin) handleIntake(e *core.RequestEvent) error {
 		return writeSubmitEvent(tx, appeal, actor)
 	})
 	if err != nil {
+		return nil, err
+	}
+	return &Receipt{Appeal: appeal, QueryCode: code}, nil
+}
+
+// handleIntake runs POST /api/appeals (JSON or multipart with up to 9
+// "attachments").
+func (p *plugin) handleIntake(e *core.RequestEvent) error {
+	var f Submission
+	if err := e.BindBody(&f); err != nil {
+		return FieldError("body", "请求格式有误，请检查后重试")
+	}
+	files, err := e.FindUploadedFiles("attachments")
+	if err != nil && !errors.Is(err, http.ErrMissingFile) && e.Request.MultipartForm != nil {
+		return FieldError("attachments", "附件读取失败，请重新上传")
+	}
+	f.Files = files
+	actor := ActorFromAuth(e.Auth)
+	actor.IP = e.RealIP()
+	receipt, err := p.engine.Submit(e.App, f, actor)
+	if err != nil {
 		return err
 	}
+	appeal := receipt.Appeal
 	return e.JSON(http.StatusCreated, map[string]any{
 		"id":           appeal.Id,
 		"ticket":       appeal.GetString("ticket"),
-		"query_code":   code,
+		"query_code":   receipt.QueryCode,
 		"status":       Submitted,
 		"status_label": StatusLabels[Submitted],
 		"due_accept":   appeal.GetDateTime("due_accept"),

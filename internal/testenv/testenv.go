@@ -1,0 +1,119 @@
+// Package testenv builds the small, self-made fixtures the tests run on: a
+// fresh app with every migration, hook and the workflow plugin, three
+// departments, one staff account per role and two residents.
+package testenv
+
+import (
+	"net/http"
+	"strconv"
+	"testing"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
+
+	"siyang/hooks"
+	_ "siyang/migrations" // the schema under test
+	"siyang/plugins/workflow"
+)
+
+// Env is one test app with its fixtures.
+type Env struct {
+	App    *tests.TestApp
+	Engine *workflow.Engine
+
+	DeptA, DeptB, DeptC *core.Record // A leads, B assists, C is unrelated
+
+	Operator, Supervisor, Admin  *core.Record
+	HandlerA, HandlerB, HandlerC *core.Record
+	Resident, OtherResident      *core.Record
+
+	handler http.Handler
+}
+
+// New returns a fresh Env; it is cleaned up when the test ends.
+func New(t testing.TB) *Env {
+	t.Helper()
+	app, err := tests.NewTestApp(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(app.Cleanup)
+	hooks.Register(app)
+	env := &Env{App: app, Engine: workflow.MustRegister(app, workflow.Config{})}
+
+	env.DeptA = env.Save(t, "departments", map[string]any{"name": "测试住建局", "code": "a", "kind": "职能部门", "active": true})
+	env.DeptB = env.Save(t, "departments", map[string]any{"name": "测试交通局", "code": "b", "kind": "职能部门", "active": true})
+	env.DeptC = env.Save(t, "departments", map[string]any{"name": "测试众兴街道", "code": "c", "kind": "乡镇街道", "active": true})
+
+	env.Operator = env.Staff(t, "operator", "")
+	env.Supervisor = env.Staff(t, "supervisor", "")
+	env.Admin = env.Staff(t, "admin", "")
+	env.HandlerA = env.Staff(t, "handler", env.DeptA.Id)
+	env.HandlerB = env.Staff(t, "handler", env.DeptB.Id)
+	env.HandlerC = env.Staff(t, "handler", env.DeptC.Id)
+	env.Resident = env.User(t, "resident1@example.com")
+	env.OtherResident = env.User(t, "resident2@example.com")
+	return env
+}
+
+// Save creates a record of collection from data.
+func (env *Env) Save(t testing.TB, collection string, data map[string]any) *core.Record {
+	t.Helper()
+	c, err := env.App.FindCollectionByNameOrId(collection)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := core.NewRecord(c)
+	r.Load(data)
+	if err := env.App.Save(r); err != nil {
+		t.Fatalf("save %s: %v", collection, err)
+	}
+	return r
+}
+
+var staffCount int
+
+// Staff creates an active staff account.
+func (env *Env) Staff(t testing.TB, role, department string) *core.Record {
+	t.Helper()
+	staffCount++
+	c, _ := env.App.FindCollectionByNameOrId("staff")
+	r := core.NewRecord(c)
+	r.Set("name", role+"测试")
+	r.Set("role", role)
+	r.Set("department", department)
+	r.Set("active", true)
+	r.Set("email", role+strconv.Itoa(staffCount)+"@staff.example.com")
+	r.SetPassword("test-password-123")
+	if err := env.App.Save(r); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// User creates a resident account.
+func (env *Env) User(t testing.TB, email string) *core.Record {
+	t.Helper()
+	c, _ := env.App.FindCollectionByNameOrId("users")
+	r := core.NewRecord(c)
+	r.Set("email", email)
+	r.Set("name", "居民")
+	r.SetPassword("test-password-123")
+	if err := env.App.Save(r); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// Token is an auth token for r, for the Authorization header.
+func Token(t testing.TB, r *core.Record) string {
+	t.Helper()
+	if r == nil {
+		return ""
+	}
+	tok, err := r.NewAuthToken()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
