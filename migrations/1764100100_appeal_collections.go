@@ -7,9 +7,9 @@ import (
 // Rule fragments for records that belong to an appeal.
 const (
 	// handlerOwnsAppeal: the handler's department leads or assists the case.
-	handlerOwnsAppeal = `(lead_department = @request.auth.department || assisting_departments ?= @request.auth.department)`
+	handlerOwnsAppeal = `(lead_department = @request.auth.department || assisting_departments.id ?= @request.auth.department)`
 	// handlerOwnsParent: the same, for records with an "appeal" relation.
-	handlerOwnsParent = `(appeal.lead_department = @request.auth.department || appeal.assisting_departments ?= @request.auth.department)`
+	handlerOwnsParent = `(appeal.lead_department = @request.auth.department || appeal.assisting_departments.id ?= @request.auth.department)`
 
 	appealReadRule = `(` + isResident + ` && resident = @request.auth.id) || (` + isCentral + `) || (` + isStaff + ` && @request.auth.role = "handler" && ` + handlerOwnsAppeal + `)`
 	childStaffRule = `(` + isCentral + `) || (` + isStaff + ` && @request.auth.role = "handler" && ` + handlerOwnsParent + `)`

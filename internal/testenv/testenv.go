@@ -117,3 +117,19 @@ func Token(t testing.TB, r *core.Record) string {
 	}
 	return tok
 }
+
+// Superuser creates a PocketBase superuser (dashboard administrator).
+func (env *Env) Superuser(t testing.TB) *core.Record {
+	t.Helper()
+	c, err := env.App.FindCollectionByNameOrId(core.CollectionNameSuperusers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := core.NewRecord(c)
+	r.Set("email", "root@example.com")
+	r.SetPassword("test-password-123")
+	if err := env.App.Save(r); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}

@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"fmt"
+	"regexp"
 	"net/http"
 	"strings"
 	"time"
@@ -130,6 +131,9 @@ func (en *Engine) Perform(app core.App, req Request) (*Result, error) {
 	return result, nil
 }
 
+// ticketPattern tells a ticket number (SY + yymmdd + sequence) from a record id.
+var ticketPattern = regexp.MustCompile(`^SY\d{10,}$`)
+
 // FindAppeal loads an appeal by record id or ticket number.
 func FindAppeal(app core.App, ref string) (*core.Record, error) {
 	ref = strings.TrimSpace(ref)
@@ -137,7 +141,7 @@ func FindAppeal(app core.App, ref string) (*core.Record, error) {
 		appeal *core.Record
 		err    error
 	)
-	if strings.HasPrefix(strings.ToUpper(ref), "SY") {
+	if ticketPattern.MatchString(strings.ToUpper(ref)) {
 		appeal, err = app.FindFirstRecordByData("appeals", "ticket", strings.ToUpper(ref))
 	} else {
 		appeal, err = app.FindRecordById("appeals", ref)
