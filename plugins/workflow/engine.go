@@ -2,8 +2,8 @@ package workflow
 
 import (
 	"fmt"
-	"regexp"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 
