@@ -13,6 +13,7 @@ import (
 	_ "siyang/migrations"
 	pbpublic "siyang/pb_public"
 	"siyang/plugins/demo"
+	"siyang/plugins/sla"
 	"siyang/plugins/workflow"
 )
 
@@ -26,7 +27,9 @@ func main() {
 	_ = app.RootCmd.ParseFlags(os.Args[1:])
 
 	hooks.Register(app)
-	workflow.MustRegister(app, workflow.Config{})
+	clock := sla.NewClock()
+	engine := workflow.MustRegister(app, workflow.Config{Clock: clock})
+	sla.MustRegister(app, sla.Config{Clock: clock, Actions: engine})
 	demo.MustRegister(app, demo.Config{Enabled: demoData})
 
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {

@@ -57,13 +57,20 @@ func init() {
 		policies.Fields.Add(
 			&core.TextField{Name: "name", Required: true, Max: 60, Presentable: true},
 			text("code", true, 40),
-			&core.NumberField{Name: "accept_hours", Required: true, Help: "受理时限（小时）"},
-			&core.NumberField{Name: "sign_hours", Required: true, Help: "签收时限（小时）"},
-			&core.NumberField{Name: "return_hours", Required: true, Help: "退单时限（小时，自派单起）"},
-			&core.NumberField{Name: "finish_hours", Required: true, Help: "办结时限（小时，自派单起）"},
-			&core.NumberField{Name: "callback_hours", Required: true, Help: "回访时限（小时，自审核通过起）"},
-			&core.NumberField{Name: "extension_cap_hours", Help: "延期上限（小时）"},
-			&core.NumberField{Name: "warn_fraction", Help: "预警点（已用时限比例，如 0.8）"},
+			&core.SelectField{Name: "priority", MaxSelect: 1, Values: []string{"normal", "urgent"}, Help: "适用的紧急程度（空为不限）"},
+			&core.SelectField{Name: "kind", MaxSelect: 1, Values: []string{"consult", "complaint", "help", "suggestion", "report"}, Help: "适用的诉求类型（空为不限）"},
+		)
+		for _, stage := range []struct{ name, label string }{
+			{"accept", "受理"}, {"sign", "签收"}, {"return", "退单（自派单起）"}, {"finish", "办结（自派单起）"}, {"callback", "回访（自答复审核通过起）"},
+		} {
+			policies.Fields.Add(
+				&core.NumberField{Name: stage.name + "_limit", Required: true, Help: stage.label + "时限"},
+				&core.SelectField{Name: stage.name + "_unit", Required: true, MaxSelect: 1, Values: timeUnits, Help: stage.label + "时限单位"},
+			)
+		}
+		policies.Fields.Add(
+			&core.NumberField{Name: "extension_cap_days", Help: "延期上限（工作日；0 为不得延期）"},
+			&core.NumberField{Name: "warn_fraction", Help: "预警点：时限已用比例，如 0.8"},
 		)
 		timestamps(policies)
 		policies.AddIndex("idx_sla_policies_code", true, "code", "")

@@ -60,6 +60,12 @@ func init() {
 			date("due_finish"),
 			date("due_callback"),
 			selectOne("sla_state", false, "normal", "warning", "overdue"),
+			&core.SelectField{Name: "sla_stage", MaxSelect: 1, Values: []string{"accept", "sign", "finish", "callback"}, Help: "正在计时的环节（空为不计时）"},
+			&core.DateField{Name: "sla_start", Help: "本环节开始计时的时间"},
+			&core.DateField{Name: "sla_warn_at", Help: "本环节的预警时间"},
+			&core.DateField{Name: "sla_due_at", Help: "本环节的期限"},
+			&core.DateField{Name: "next_sla_at", Help: "计时器下一次需要处理的时间"},
+			&core.NumberField{Name: "sla_escalations", OnlyInt: true, Help: "本环节超时后的自动督办次数"},
 			&core.NumberField{Name: "remaining_seconds", OnlyInt: true, Help: "挂起时剩余的办理时间（秒）"},
 			&core.NumberField{Name: "reopen_count", OnlyInt: true, Help: "回访不满意重办次数"},
 			&core.NumberField{Name: "redo_count", OnlyInt: true, Help: "审核退回重办次数"},
@@ -84,6 +90,8 @@ func init() {
 		appeals.AddIndex("idx_appeals_category", false, "category", "")
 		appeals.AddIndex("idx_appeals_region", false, "region", "")
 		appeals.AddIndex("idx_appeals_created", false, "created", "")
+		appeals.AddIndex("idx_appeals_next_sla_at", false, "next_sla_at", "next_sla_at != ''")
+		appeals.AddIndex("idx_appeals_sla_state", false, "sla_state, lead_department", "sla_state != 'normal'")
 		duplicateOf := &core.RelationField{Name: "duplicate_of", CollectionId: "sy_appeals", MaxSelect: 1, Help: "并单：所并入的原工单"}
 		if err := saveWithSelfRelation(app, appeals, duplicateOf); err != nil {
 			return err
@@ -167,7 +175,7 @@ func init() {
 			relation("department", "sy_departments", true, 1),
 			relation("requested_by", "sy_staff", false, 1),
 			selectOne("kind", true, "extend", "suspend"),
-			&core.NumberField{Name: "hours", Help: "申请延长的小时数（延期）"},
+			&core.NumberField{Name: "days", Help: "申请延长的工作日数（延期）"},
 			&core.TextField{Name: "reason", Required: true, Max: 2000},
 			selectOne("status", true, "pending", "approved", "denied"),
 			relation("decided_by", "sy_staff", false, 1),

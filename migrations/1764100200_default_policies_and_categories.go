@@ -4,13 +4,32 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 )
 
-// defaultPolicies are the county's time limits (see docs/decisions.md). They
-// are wall-clock hours until the working-day calendar lands (SLA issue).
+// defaultPolicies are the county's time limits (docs/sla.md): 紧急 2 h,
+// 时效类 24 h, 一般 5 working days, 复杂 15 working days to finish; 受理
+// within 2 working hours; 签收 within 1 working day (紧急 1 h); 退单 within
+// 2 working days; 回访 the next working day; warn at 80 % of the time.
 var defaultPolicies = []map[string]any{
-	{"code": "urgent", "name": "紧急", "accept_hours": 1, "sign_hours": 1, "return_hours": 1, "finish_hours": 2, "callback_hours": 24, "extension_cap_hours": 0, "warn_fraction": 0.8},
-	{"code": "timely", "name": "时效类（水电气热）", "accept_hours": 2, "sign_hours": 2, "return_hours": 4, "finish_hours": 24, "callback_hours": 24, "extension_cap_hours": 24, "warn_fraction": 0.8},
-	{"code": "normal", "name": "一般", "accept_hours": 2, "sign_hours": 24, "return_hours": 48, "finish_hours": 120, "callback_hours": 24, "extension_cap_hours": 240, "warn_fraction": 0.8},
-	{"code": "complex", "name": "复杂", "accept_hours": 2, "sign_hours": 24, "return_hours": 48, "finish_hours": 360, "callback_hours": 24, "extension_cap_hours": 240, "warn_fraction": 0.8},
+	policy("urgent", "紧急", "urgent", limit{1, "wall_hours"}, limit{1, "wall_hours"}, limit{1, "wall_hours"}, limit{2, "wall_hours"}, 0),
+	policy("timely", "时效类（水电气热）", "", limit{2, "working_hours"}, limit{4, "wall_hours"}, limit{4, "wall_hours"}, limit{24, "wall_hours"}, 1),
+	policy("normal", "一般", "normal", limit{2, "working_hours"}, limit{1, "working_days"}, limit{2, "working_days"}, limit{5, "working_days"}, 10),
+	policy("complex", "复杂", "", limit{2, "working_hours"}, limit{1, "working_days"}, limit{2, "working_days"}, limit{15, "working_days"}, 10),
+}
+
+type limit struct {
+	amount float64
+	unit   string
+}
+
+func policy(code, name, priority string, accept, sign, ret, finish limit, extensionCapDays float64) map[string]any {
+	return map[string]any{
+		"code": code, "name": name, "priority": priority,
+		"accept_limit": accept.amount, "accept_unit": accept.unit,
+		"sign_limit": sign.amount, "sign_unit": sign.unit,
+		"return_limit": ret.amount, "return_unit": ret.unit,
+		"finish_limit": finish.amount, "finish_unit": finish.unit,
+		"callback_limit": 1, "callback_unit": "working_days",
+		"extension_cap_days": extensionCapDays, "warn_fraction": 0.8,
+	}
 }
 
 // defaultCategories is a first-level catalogue any county can start from; the

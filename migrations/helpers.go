@@ -18,6 +18,9 @@ const (
 	isSuper   = isStaff + ` && (@request.auth.role = "supervisor" || @request.auth.role = "admin")`
 )
 
+// timeUnits are the units a time limit may be counted in.
+var timeUnits = []string{"wall_hours", "working_hours", "working_days"}
+
 func rule(s string) *string { return types.Pointer(s) }
 
 func text(name string, required bool, max int) *core.TextField {

@@ -7,12 +7,14 @@ import (
 	"net/http"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
 	"siyang/hooks"
 	_ "siyang/migrations" // the schema under test
+	"siyang/plugins/sla"
 	"siyang/plugins/workflow"
 )
 
@@ -20,6 +22,12 @@ import (
 type Env struct {
 	App    *tests.TestApp
 	Engine *workflow.Engine
+	SLA    *sla.Plugin
+
+	// Now is the platform's clock for this Env, by default DefaultNow, so
+	// that no test depends on the real date (the holiday calendar ends in
+	// 2027). Tests of time limits move it; nothing ever sleeps.
+	Now *time.Time
 
 	DeptA, DeptB, DeptC *core.Record // A leads, B assists, C is unrelated
 
@@ -30,6 +38,15 @@ type Env struct {
 	handler http.Handler
 }
 
+// China is the county's time zone.
+var China = time.FixedZone("CST", 8*3600)
+
+// DefaultNow is an ordinary Wednesday morning in China.
+var DefaultNow = time.Date(2026, 11, 25, 9, 0, 0, 0, China)
+
+// SetNow moves the Env's clock.
+func (env *Env) SetNow(t time.Time) { *env.Now = t }
+
 // New returns a fresh Env; it is cleaned up when the test ends.
 func New(t testing.TB) *Env {
 	t.Helper()
@@ -39,7 +56,12 @@ func New(t testing.TB) *Env {
 	}
 	t.Cleanup(app.Cleanup)
 	hooks.Register(app)
-	env := &Env{App: app, Engine: workflow.MustRegister(app, workflow.Config{})}
+	start := DefaultNow
+	env := &Env{App: app, Now: &start}
+	now := func() time.Time { return *env.Now }
+	clock := sla.NewClock()
+	env.Engine = workflow.MustRegister(app, workflow.Config{Clock: clock, Now: now})
+	env.SLA = sla.MustRegister(app, sla.Config{Clock: clock, Actions: env.Engine, Now: now, SweepInterval: -1})
 
 	env.DeptA = env.Save(t, "departments", map[string]any{"name": "测试住建局", "code": "a", "kind": "职能部门", "active": true})
 	env.DeptB = env.Save(t, "departments", map[string]any{"name": "测试交通局", "code": "b", "kind": "职能部门", "active": true})

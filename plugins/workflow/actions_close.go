@@ -59,7 +59,7 @@ func rate(s *step) (Status, error) {
 func (s *step) reopen() (Status, error) {
 	s.appeal.Set("reopen_count", s.appeal.GetInt("reopen_count")+1)
 	s.appeal.Set("closed_at", "")
-	due, err := s.deadline(s.now, "finish_hours")
+	due, err := s.deadline(s.now, "finish")
 	if err != nil {
 		return "", err
 	}

@@ -39,15 +39,15 @@ func (s *step) assign() error {
 		return err
 	}
 
-	dueSign, err := s.deadline(s.now, "sign_hours")
+	dueSign, err := s.deadline(s.now, "sign")
 	if err != nil {
 		return err
 	}
-	dueReturn, err := s.deadline(s.now, "return_hours")
+	dueReturn, err := s.deadline(s.now, "return")
 	if err != nil {
 		return err
 	}
-	dueFinish, err := s.deadline(s.now, "finish_hours")
+	dueFinish, err := s.deadline(s.now, "finish")
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,7 @@ import (
 )
 
 // newRequest files a 延期 or 挂起 request for the platform to decide.
-func (s *step) newRequest(kind string, hours float64) error {
+func (s *step) newRequest(kind string, days float64) error {
 	if pending, err := s.pendingRequest(""); err != nil {
 		return err
 	} else if pending != nil {
@@ -22,7 +22,7 @@ func (s *step) newRequest(kind string, hours float64) error {
 	r.Set("department", s.actor.Department)
 	r.Set("requested_by", s.staffID())
 	r.Set("kind", kind)
-	r.Set("hours", hours)
+	r.Set("days", days)
 	r.Set("reason", s.in.Note)
 	r.Set("status", "pending")
 	if err := s.tx.Save(r); err != nil {
@@ -34,8 +34,8 @@ func (s *step) newRequest(kind string, hours float64) error {
 
 func requestExtension(s *step) (Status, error) {
 	errs := FieldErrors{}
-	if s.in.Hours <= 0 {
-		errs.Add("hours", "请填写需要延长的时间（小时，大于 0）")
+	if s.in.Days <= 0 || s.in.Days != float64(int(s.in.Days)) {
+		errs.Add("days", "请填写需要延长的工作日数（正整数）")
 	}
 	if s.in.Note == "" {
 		errs.Add("note", "请填写延期理由")
@@ -43,15 +43,15 @@ func requestExtension(s *step) (Status, error) {
 	if err := errs.Err(); err != nil {
 		return "", err
 	}
-	limit, err := s.policyValue("extension_cap_hours")
+	limit, err := s.policyValue("extension_cap_days")
 	if err != nil {
 		return "", err
 	}
 	if limit <= 0 {
 		return "", Conflict("该时限类别的工单不允许延期")
 	}
-	if s.in.Hours > limit {
-		return "", FieldError("hours", fmt.Sprintf("延期最多 %g 小时", limit))
+	if s.in.Days > limit {
+		return "", FieldError("days", fmt.Sprintf("延期最多 %g 个工作日", limit))
 	}
 	if s.appeal.GetInt("extension_count") > 0 {
 		return "", Conflict("每件工单只能延期一次")
@@ -59,8 +59,8 @@ func requestExtension(s *step) (Status, error) {
 	if due := s.appeal.GetDateTime("due_finish"); !due.IsZero() && s.now.After(due.Time()) {
 		return "", Conflict("已超过办结期限，不能再申请延期，请尽快办理")
 	}
-	s.data["hours"] = s.in.Hours
-	return s.from, s.newRequest("extend", s.in.Hours)
+	s.data["days"] = s.in.Days
+	return s.from, s.newRequest("extend", s.in.Days)
 }
 
 func requestSuspension(s *step) (Status, error) {
@@ -89,10 +89,10 @@ func (s *step) decide(kind, outcome string) (*types.DateTime, error) {
 	}
 	s.data["request"] = req.Id
 	s.data["kind"] = req.GetString("kind")
-	hours := req.GetFloat("hours")
+	days := req.GetFloat("days")
 	due := s.appeal.GetDateTime("due_finish")
 	if kind == "extend" && !due.IsZero() {
-		t, err := s.clock.Add(s.tx, due.Time(), hours)
+		t, err := s.clock.Add(s.tx, due.Time(), days, WorkingDays)
 		if err != nil {
 			return nil, err
 		}
@@ -117,16 +117,34 @@ func approveExtension(s *step) (Status, error) {
 	return s.from, nil
 }
 
+// pausedUnit is how a paused 办结 clock keeps its time: wall time for a
+// wall-hour limit, working time otherwise.
+func (s *step) pausedUnit() (string, error) {
+	policy, err := PolicyFor(s.tx, s.appeal)
+	if err != nil {
+		return "", err
+	}
+	if policy.GetString("finish_unit") == WallHours {
+		return WallHours, nil
+	}
+	return WorkingHours, nil
+}
+
 func approveSuspension(s *step) (Status, error) {
 	if _, err := s.decide("suspend", "approved"); err != nil {
 		return "", err
 	}
+	unit, err := s.pausedUnit()
+	if err != nil {
+		return "", err
+	}
 	remaining := int64(0)
 	if due := s.appeal.GetDateTime("due_finish"); !due.IsZero() {
-		remaining = int64(due.Time().Sub(s.now) / time.Second)
-		if remaining < 0 {
-			remaining = 0
+		left, err := s.clock.Left(s.tx, s.now, due.Time(), unit)
+		if err != nil {
+			return "", err
 		}
+		remaining = max(int64(left/time.Second), 0)
 	}
 	s.appeal.Set("remaining_seconds", remaining)
 	s.data["remaining_seconds"] = remaining
@@ -143,8 +161,16 @@ func denyRequest(s *step) (Status, error) {
 }
 
 func resume(s *step) (Status, error) {
+	unit, err := s.pausedUnit()
+	if err != nil {
+		return "", err
+	}
 	remaining := time.Duration(s.appeal.GetInt("remaining_seconds")) * time.Second
-	due, _ := types.ParseDateTime(s.now.Add(remaining))
+	t, err := s.clock.Add(s.tx, s.now, remaining.Hours(), unit)
+	if err != nil {
+		return "", err
+	}
+	due, _ := types.ParseDateTime(t)
 	s.appeal.Set("remaining_seconds", 0)
 	s.summary = "恢复办理，办理期限至 " + due.Time().In(chinaTime).Format("2006-01-02 15:04")
 	return Handling, s.setFinishDeadline(due)
@@ -171,7 +197,18 @@ func supervise(s *step) (Status, error) {
 	if s.in.Note == "" && !s.actor.IsSystem {
 		return "", FieldError("note", "请填写督办意见")
 	}
+	if s.actor.IsSystem {
+		// the timers escalate once per interval of overdue time
+		next := s.appeal.GetDateTime("next_sla_at")
+		if s.appeal.GetString("sla_state") != "overdue" || next.IsZero() || s.now.Before(next.Time()) {
+			return "", Conflict("未到自动督办时间或已督办")
+		}
+		s.appeal.Set("sla_escalations", s.appeal.GetInt("sla_escalations")+1)
+		s.summary = "已超时，系统自动督办"
+	}
 	s.appeal.Set("supervise_count", s.appeal.GetInt("supervise_count")+1)
-	s.summary = "督办"
+	if s.summary == "" {
+		s.summary = "督办"
+	}
 	return s.from, nil
 }

@@ -26,7 +26,7 @@ func validInput(env *testenv.Env, action string) workflow.Input {
 	case "return":
 		return workflow.Input{Note: "该路段属于交通局管养范围"}
 	case "request_extension":
-		return workflow.Input{Hours: 24, Note: "需协调供电公司停电施工"}
+		return workflow.Input{Days: 2, Note: "需协调供电公司停电施工"}
 	case "request_suspension":
 		return workflow.Input{Note: "等待司法鉴定结果"}
 	case "deny_request", "send_back", "supervise", "urge":
@@ -123,6 +123,9 @@ func TestEveryActionFromEveryAllowedState(t *testing.T) {
 	for _, action := range workflow.Table {
 		for _, from := range action.From {
 			role := firstPersonRole(action)
+			if role == "" {
+				continue // system-only: the SLA tests drive these through the timers
+			}
 			appeal := appealFor(t, env, from, action.Name)
 			in := validInput(env, action.Name)
 			prepare(t, env, appeal, action.Name, &in)
@@ -163,6 +166,9 @@ func TestEveryActionRefusedFromOtherStates(t *testing.T) {
 	env := testenv.New(t)
 	for _, action := range workflow.Table {
 		role := firstPersonRole(action)
+		if role == "" {
+			continue // system-only: see TestSystemActorOnlyWhereDeclared
+		}
 		for _, from := range workflow.AllStatuses {
 			if action.AllowsFrom(from) {
 				continue
@@ -209,7 +215,10 @@ func TestEveryActionRefusedForOtherRoles(t *testing.T) {
 	}
 }
 
-// TestSystemActorOnlyWhereDeclared: timers may urge and supervise, nothing else.
+// TestSystemActorOnlyWhereDeclared: the timers may only take the actions
+// the table gives the system (预警, 超时催办, 催办, 督办); for the others they get 403.
+// (Whether a timer action is due is the SLA tests' business: here a not-yet
+// due crossing answers 409, which is not a refusal of the role.)
 func TestSystemActorOnlyWhereDeclared(t *testing.T) {
 	env := testenv.New(t)
 	for _, action := range workflow.Table {
@@ -217,11 +226,12 @@ func TestSystemActorOnlyWhereDeclared(t *testing.T) {
 		in := validInput(env, action.Name)
 		prepare(t, env, appeal, action.Name, &in)
 		_, err := env.Engine.Perform(env.App, workflow.Request{Appeal: appeal.Id, Action: action.Name, Actor: workflow.SystemActor, Input: in})
+		status := apiStatus(err)
 		if action.AllowsRole(workflow.System) {
-			if err != nil {
-				t.Errorf("system %s: %v", action.Name, err)
+			if status != http.StatusOK && status != http.StatusConflict {
+				t.Errorf("system %s: got %d (%v)", action.Name, status, err)
 			}
-		} else if status := apiStatus(err); status != http.StatusForbidden {
+		} else if status != http.StatusForbidden {
 			t.Errorf("system %s: got %d (%v), want 403", action.Name, status, err)
 		}
 	}

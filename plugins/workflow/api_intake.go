@@ -213,7 +213,7 @@ func (en *Engine) Submit(app core.App, f Submission, actor Actor) (*Receipt, err
 			return err
 		}
 		appeal.Set("sla_policy", policy.Id)
-		due, err := en.clock.Add(tx, now, policy.GetFloat("accept_hours"))
+		due, err := Deadline(tx, en.clock, policy, now, "accept")
 		if err != nil {
 			return err
 		}

@@ -32,6 +32,8 @@ var effects = map[string]effect{
 	"archive":            archive,
 	"urge":               urge,
 	"supervise":          supervise,
+	"sla_warning":        slaWarning,
+	"sla_overdue":        slaOverdue,
 	"supplement":         supplement,
 	"withdraw":           withdraw,
 }
@@ -137,7 +139,7 @@ func (s *step) pendingCallback() (*core.Record, error) {
 
 // openCallback creates the 回访 task due per the policy.
 func (s *step) openCallback() error {
-	due, err := s.deadline(s.now, "callback_hours")
+	due, err := s.deadline(s.now, "callback")
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ type Input struct {
 	Reason       string   `json:"reason" form:"reason"`
 	Department   string   `json:"department" form:"department"`
 	Assisting    []string `json:"assisting" form:"assisting"`
-	Hours        float64  `json:"hours" form:"hours"`
+	Days         float64  `json:"days" form:"days"`
 	Content      string   `json:"content" form:"content"`
 	Satisfaction string   `json:"satisfaction" form:"satisfaction"`
 	Resolved     *bool    `json:"resolved" form:"resolved"`

@@ -4,6 +4,8 @@
 package workflow
 
 import (
+	"time"
+
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 )
@@ -13,6 +15,9 @@ type Config struct {
 	// Clock turns time limits into deadlines. Nil counts wall-clock hours;
 	// the SLA plugin supplies the working-day calendar.
 	Clock Clock
+
+	// Now is the platform's clock; nil means time.Now. Tests inject one.
+	Now func() time.Time
 
 	// MaxUploadBytes caps the body of intake and action requests (9 photos
 	// of up to 10 MB each plus the form). Zero means 95 MB.
@@ -41,6 +46,9 @@ func Register(app core.App, config Config) (*Engine, error) {
 		config.MaxUploadBytes = 95 << 20
 	}
 	p := &plugin{app: app, config: config, engine: NewEngine(config.Clock)}
+	if config.Now != nil {
+		p.engine.now = config.Now
+	}
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		limit := apis.BodyLimit(p.config.MaxUploadBytes)
 		e.Router.GET("/api/workflow", p.handleTable)

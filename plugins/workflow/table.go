@@ -61,6 +61,8 @@ var (
 	operators  = []Role{Operator, Admin}
 	openStates = []Status{Submitted, Accepted, Dispatched, Handling, Suspended}
 	inHand     = []Status{Dispatched, Handling, Suspended}
+	// timed are the states whose clock the SLA timers watch.
+	timed = []Status{Submitted, Dispatched, Handling, Callback}
 )
 
 // Table is the whole workflow: the only place that says which action is
@@ -89,6 +91,8 @@ var Table = []Action{
 	{Name: "archive", Label: "办结归档", From: []Status{Callback}, To: []Status{Closed}, Roles: central, Public: true},
 	{Name: "urge", Label: "催办", From: []Status{Dispatched, Handling}, Roles: append([]Role{System}, central...)},
 	{Name: "supervise", Label: "督办", From: []Status{Dispatched, Handling, Suspended, Replied}, Roles: []Role{Supervisor, Admin, System}},
+	{Name: "sla_warning", Label: "预警", From: timed, Roles: []Role{System}},
+	{Name: "sla_overdue", Label: "超时催办", From: timed, Roles: []Role{System}},
 	{Name: "supplement", Label: "补充材料", From: append(append([]Status{}, openStates...), Replied, Callback), Roles: []Role{Resident}, Public: true},
 	{Name: "withdraw", Label: "撤回", From: openStates, To: []Status{Withdrawn}, Roles: []Role{Resident}, Public: true},
 }

@@ -75,7 +75,7 @@
 // left := WorkingTimeBetween(pausedAt, deadline); on resume the new deadline
 // is AddWorkingTime(resumedAt, left). Because AddWorkingTime and
 // WorkingTimeBetween are exact inverses, a pause that spans no working time
-// leaves the deadline unchanged. A paused working_days case therefore resumes
-// as working time, which may move its deadline off 17:30; that is intended,
-// the case keeps exactly the working time it had left.
+// (say, overnight) gives back the same deadline. A paused working_days case
+// therefore resumes as working time, which may move its deadline off 17:30;
+// that is intended, the case keeps exactly the working time it had left.
 package calendar

@@ -1,0 +1,187 @@
+package sla
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
+
+	"siyang/plugins/workflow"
+)
+
+func (p *plugin) bindRoutes(e *core.ServeEvent) {
+	e.Router.GET("/api/sla/appeals/{id}", p.handleAppeal)
+	e.Router.GET("/api/sla/board", p.handleBoard).Bind(apis.RequireAuth("staff", core.CollectionNameSuperusers))
+}
+
+// StageLabels, StateLabels: the Chinese names shown on every list.
+var (
+	StageLabels = map[string]string{"accept": "受理", "sign": "签收", "finish": "办结", "callback": "回访"}
+	StateLabels = map[string]string{"normal": "正常", "warning": "预警", "overdue": "超时"}
+)
+
+// Status is a case's clock as people read it.
+type Status struct {
+	Stage       string    `json:"stage"`
+	StageLabel  string    `json:"stage_label"`
+	Due         time.Time `json:"due"`
+	State       string    `json:"state"`
+	StateLabel  string    `json:"state_label"`
+	LeftSeconds int64     `json:"left_seconds"` // negative: overdue by
+	LeftText    string    `json:"left_text"`
+	Unit        string    `json:"unit"`
+}
+
+// StatusOf computes the clock of r at now (working time for working units).
+func (p *plugin) StatusOf(app core.App, r *core.Record, now time.Time) (*Status, error) {
+	stage := r.GetString("sla_stage")
+	state := r.GetString("sla_state")
+	if state == "" {
+		state = "normal"
+	}
+	st := &Status{Stage: stage, StageLabel: StageLabels[stage], State: state, StateLabel: StateLabels[state]}
+	due := r.GetDateTime("sla_due_at")
+	if stage == "" || due.IsZero() {
+		return st, nil
+	}
+	policy, err := workflow.PolicyFor(app, r)
+	if err != nil {
+		return nil, err
+	}
+	unit := policy.GetString(stage + "_unit")
+	if unit != workflow.WallHours {
+		unit = workflow.WorkingHours
+	}
+	left, err := p.clock.Left(app, now, due.Time(), unit)
+	if err != nil {
+		return nil, err
+	}
+	st.Due, st.Unit, st.LeftSeconds = due.Time(), unit, int64(left/time.Second)
+	dayLen := 24 * time.Hour
+	if unit == workflow.WorkingHours {
+		cal, _, err := p.clock.Calendar(app)
+		if err != nil {
+			return nil, err
+		}
+		dayLen = cal.DayLength()
+	}
+	st.LeftText = describe(left, dayLen, unit == workflow.WorkingHours)
+	return st, nil
+}
+
+// describe: "剩余 2 个工作日 3 小时" / "已超时 5 小时 20 分".
+func describe(d, dayLen time.Duration, working bool) string {
+	prefix := "剩余 "
+	if d < 0 {
+		prefix, d = "已超时 ", -d
+	}
+	days := int64(d / dayLen)
+	rest := d - time.Duration(days)*dayLen
+	hours := int64(rest / time.Hour)
+	minutes := int64(math.Round(float64(rest%time.Hour) / float64(time.Minute)))
+	dayWord := " 天 "
+	if working {
+		dayWord = " 个工作日 "
+	}
+	switch {
+	case days > 0:
+		return fmt.Sprintf("%s%d%s%d 小时", prefix, days, dayWord, hours)
+	case hours > 0:
+		return fmt.Sprintf("%s%d 小时 %d 分", prefix, hours, minutes)
+	}
+	return fmt.Sprintf("%s%d 分", prefix, minutes)
+}
+
+// handleAppeal runs GET /api/sla/appeals/{id}: the clock of one case, for
+// whoever may view the case.
+func (p *plugin) handleAppeal(e *core.RequestEvent) error {
+	r, err := e.App.FindRecordById("appeals", e.Request.PathValue("id"))
+	if err != nil {
+		return e.NotFoundError("", nil)
+	}
+	info, err := e.RequestInfo()
+	if err != nil {
+		return err
+	}
+	if ok, _ := e.App.CanAccessRecord(r, info, r.Collection().ViewRule); !ok {
+		return &router.ApiError{Status: http.StatusNotFound, Message: "工单不存在或您无权查看", Data: map[string]any{}}
+	}
+	st, err := p.StatusOf(e.App, r, p.now())
+	if err != nil {
+		return err
+	}
+	return e.JSON(http.StatusOK, st)
+}
+
+// handleBoard runs GET /api/sla/board: open cases at risk (预警) or
+// overdue (超时), grouped by department, for supervisors and operators; a
+// handler sees their own department only.
+func (p *plugin) handleBoard(e *core.RequestEvent) error {
+	auth := e.Auth
+	query := e.App.DB().Select("id").From("appeals").
+		Where(dbx.NewExp("sla_state != 'normal' AND sla_stage != ''")).
+		OrderBy("sla_due_at").Limit(2000)
+	if auth.Collection().Name == "staff" && auth.GetString("role") == "handler" {
+		query.AndWhere(dbx.HashExp{"lead_department": auth.GetString("department")})
+	}
+	var ids []struct {
+		ID string `db:"id"`
+	}
+	if err := query.All(&ids); err != nil {
+		return err
+	}
+	type item struct {
+		ID         string  `json:"id"`
+		Ticket     string  `json:"ticket"`
+		Title      string  `json:"title"`
+		Department string  `json:"department"`
+		Status     string  `json:"status"`
+		SLA        *Status `json:"sla"`
+	}
+	type group struct {
+		Department string `json:"department"`
+		Name       string `json:"name"`
+		Warning    int    `json:"warning"`
+		Overdue    int    `json:"overdue"`
+		Items      []item `json:"items"`
+	}
+	groups := map[string]*group{}
+	var order []string
+	now := p.now()
+	for _, row := range ids {
+		r, err := e.App.FindRecordById("appeals", row.ID)
+		if err != nil {
+			continue
+		}
+		st, err := p.StatusOf(e.App, r, now)
+		if err != nil {
+			return err
+		}
+		dept := r.GetString("lead_department")
+		g, ok := groups[dept]
+		if !ok {
+			g = &group{Department: dept, Name: "平台（受理/回访）", Items: []item{}}
+			if d, err := e.App.FindRecordById("departments", dept); err == nil {
+				g.Name = d.GetString("name")
+			}
+			groups[dept] = g
+			order = append(order, dept)
+		}
+		if st.State == "overdue" {
+			g.Overdue++
+		} else {
+			g.Warning++
+		}
+		g.Items = append(g.Items, item{r.Id, r.GetString("ticket"), r.GetString("title"), dept, r.GetString("status"), st})
+	}
+	out := make([]*group, 0, len(order))
+	for _, d := range order {
+		out = append(out, groups[d])
+	}
+	return e.JSON(http.StatusOK, map[string]any{"departments": out})
+}
