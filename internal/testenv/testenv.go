@@ -50,7 +50,12 @@ func (env *Env) SetNow(t time.Time) { *env.Now = t }
 // New returns a fresh Env; it is cleaned up when the test ends.
 func New(t testing.TB) *Env {
 	t.Helper()
-	app, err := tests.NewTestApp(t.TempDir())
+	return newEnv(t, t.TempDir(), true)
+}
+
+func newEnv(t testing.TB, dataDir string, fixtures bool) *Env {
+	t.Helper()
+	app, err := tests.NewTestApp(dataDir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,6 +67,9 @@ func New(t testing.TB) *Env {
 	clock := sla.NewClock()
 	env.Engine = workflow.MustRegister(app, workflow.Config{Clock: clock, Now: now})
 	env.SLA = sla.MustRegister(app, sla.Config{Clock: clock, Actions: env.Engine, Now: now, SweepInterval: -1})
+	if !fixtures {
+		return env
+	}
 
 	env.DeptA = env.Save(t, "departments", map[string]any{"name": "测试住建局", "code": "a", "kind": "职能部门", "active": true})
 	env.DeptB = env.Save(t, "departments", map[string]any{"name": "测试交通局", "code": "b", "kind": "职能部门", "active": true})
@@ -154,4 +162,11 @@ func (env *Env) Superuser(t testing.TB) *core.Record {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// Reopen starts a second app on a copy of dataDir, as after a crash and
+// restart: same database, fresh processes and caches.
+func Reopen(t testing.TB, dataDir string) *Env {
+	t.Helper()
+	return newEnv(t, dataDir, false)
 }
