@@ -56,10 +56,21 @@ func maskEmails(s string) string {
 
 func isDigit(r rune) bool { return (r >= '0' && r <= '9') || (r >= '０' && r <= '９') }
 
+// isGroupSep separates the digit groups of a number typed as 138 1234 5678.
+func isGroupSep(r rune) bool {
+	return r == ' ' || r == '\u00a0' || r == '\u3000' || r == '-' || r == '－'
+}
+
+func isIDCheck(r rune) bool { return r == 'X' || r == 'x' || r == 'Ｘ' || r == 'ｘ' }
+
 // maskDigitRuns looks at every run of digits (ASCII or full-width; an ID
 // number may end in X) and masks those long enough to identify a person:
 // 11-digit mobiles keep 3+4 digits, IDs and card numbers keep the first 3 and
 // last 4, other runs of 7 or more keep the last 4. Eight-digit dates stay.
+// A number typed in groups of 3 or more digits (138 1234 5678,
+// 6222 0212 3456 7890, 0527 8888 1234) is masked as one run when it has the
+// shape of a mobile, landline, ID or card number; ranges and dates such as
+// 3000-5000, 2026-11-26 or 20261126-20261231 stay as they are.
 func maskDigitRuns(s string) string {
 	runes := []rune(s)
 	for i := 0; i < len(runes); {
@@ -67,15 +78,61 @@ func maskDigitRuns(s string) string {
 			i++
 			continue
 		}
+		var groups [][2]int // [start, end) of each digit group
 		j := i
-		for j < len(runes) && isDigit(runes[j]) {
-			j++
+		for {
+			k := j
+			for k < len(runes) && isDigit(runes[k]) {
+				k++
+			}
+			groups = append(groups, [2]int{j, k})
+			if k-j < 3 || k+1 >= len(runes) || !isGroupSep(runes[k]) {
+				break
+			}
+			next := k + 1
+			for next < len(runes) && isDigit(runes[next]) {
+				next++
+			}
+			if next-(k+1) < 3 {
+				break
+			}
+			j = k + 1
 		}
-		if j < len(runes) && (runes[j] == 'X' || runes[j] == 'x') && j-i == 17 {
-			j++
+		var pos []int // the digits of all groups, in order
+		longest := 0
+		for _, g := range groups {
+			for p := g[0]; p < g[1]; p++ {
+				pos = append(pos, p)
+			}
+			longest = max(longest, g[1]-g[0])
 		}
-		maskRun(runes[i:j])
-		i = j
+		last := &groups[len(groups)-1]
+		if last[1] < len(runes) && isIDCheck(runes[last[1]]) && (len(pos) == 17 || last[1]-last[0] == 17) {
+			pos = append(pos, last[1])
+			last[1]++
+		}
+		end := last[1]
+		first, n := runes[i], len(pos)
+		zero := first == '0' || first == '０'
+		// Groups of 7 or more digits are masked on their own, except in an ID
+		// number typed as 321323 19900101 123X, whose birth date would stay.
+		idShape := len(groups) == 3 && groups[0][1]-groups[0][0] == 6 && groups[1][1]-groups[1][0] == 8 && n == 18
+		if len(groups) > 1 && (longest <= 6 || idShape) && ((n == 11 && (first == '1' || first == '１')) ||
+			(zero && n >= 10) || (!zero && n >= 15)) {
+			run := make([]rune, n)
+			for k, p := range pos {
+				run[k] = runes[p]
+			}
+			maskRun(run)
+			for k, p := range pos {
+				runes[p] = run[k]
+			}
+		} else {
+			for _, g := range groups {
+				maskRun(runes[g[0]:g[1]])
+			}
+		}
+		i = end
 	}
 	return string(runes)
 }

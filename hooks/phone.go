@@ -3,6 +3,7 @@ package hooks
 import (
 	"regexp"
 	"strings"
+	"unicode"
 )
 
 var (
@@ -10,12 +11,13 @@ var (
 	landlineRe = regexp.MustCompile(`^0\d{2,3}-?[2-9]\d{6,7}(-\d{1,6})?$`)
 )
 
-// NormalizePhone strips spaces and a +86/0086 prefix so that the same number
-// is always stored the same way.
+// NormalizePhone strips spaces (including the full-width space of Chinese
+// input methods) and +86/0086 prefixes so that the same number is always
+// stored the same way; normalizing a normalized number changes nothing.
 func NormalizePhone(s string) string {
 	s = strings.Map(func(r rune) rune {
 		switch {
-		case r == ' ' || r == '\u00a0' || r == '\t':
+		case unicode.IsSpace(r):
 			return -1
 		case r >= '０' && r <= '９':
 			return r - '０' + '0'
@@ -24,10 +26,13 @@ func NormalizePhone(s string) string {
 		}
 		return r
 	}, strings.TrimSpace(s))
-	for _, p := range []string{"+86-", "+86", "0086"} {
-		if strings.HasPrefix(s, p) {
-			s = s[len(p):]
-			break
+	for stripped := true; stripped; {
+		stripped = false
+		for _, p := range []string{"+86-", "+86", "0086"} {
+			if strings.HasPrefix(s, p) {
+				s, stripped = s[len(p):], true
+				break
+			}
 		}
 	}
 	return s
