@@ -7,16 +7,16 @@ import (
 	"time"
 
 	"github.com/pocketbase/dbx"
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	"siyang/plugins/workflow"
 )
 
 func (p *plugin) bindRoutes(e *core.ServeEvent) {
 	e.Router.GET("/api/sla/appeals/{id}", p.handleAppeal)
-	e.Router.GET("/api/sla/board", p.handleBoard).Bind(apis.RequireAuth("staff", core.CollectionNameSuperusers))
+	e.Router.GET("/api/sla/board", p.handleBoard).Bind(workflow.RequireStaff())
 }
 
 // StageLabels, StateLabels: the Chinese names shown on every list.
@@ -27,14 +27,15 @@ var (
 
 // Status is a case's clock as people read it.
 type Status struct {
-	Stage       string    `json:"stage"`
-	StageLabel  string    `json:"stage_label"`
-	Due         time.Time `json:"due"`
-	State       string    `json:"state"`
-	StateLabel  string    `json:"state_label"`
-	LeftSeconds int64     `json:"left_seconds"` // negative: overdue by
-	LeftText    string    `json:"left_text"`
-	Unit        string    `json:"unit"`
+	Stage       string          `json:"stage"`
+	StageLabel  string          `json:"stage_label"`
+	Due         *types.DateTime `json:"due"` // nil when no clock runs
+	State       string          `json:"state"`
+	StateLabel  string          `json:"state_label"`
+	Overdue     bool            `json:"overdue"`
+	LeftSeconds int64           `json:"left_seconds"` // working (or wall) seconds; negative: overdue by
+	LeftText    string          `json:"left_text"`
+	Unit        string          `json:"unit"`
 }
 
 // StatusOf computes the clock of r at now (working time for working units).
@@ -61,7 +62,10 @@ func (p *plugin) StatusOf(app core.App, r *core.Record, now time.Time) (*Status,
 	if err != nil {
 		return nil, err
 	}
-	st.Due, st.Unit, st.LeftSeconds = due.Time(), unit, int64(left/time.Second)
+	st.Due, st.Unit, st.LeftSeconds = &due, unit, int64(left/time.Second)
+	// past the deadline in wall time is overdue even when no working time
+	// has passed since (a 17:30 deadline looked at the next morning)
+	st.Overdue = now.After(due.Time())
 	dayLen := 24 * time.Hour
 	if unit == workflow.WorkingHours {
 		cal, _, err := p.clock.Calendar(app)
@@ -70,15 +74,15 @@ func (p *plugin) StatusOf(app core.App, r *core.Record, now time.Time) (*Status,
 		}
 		dayLen = cal.DayLength()
 	}
-	st.LeftText = describe(left, dayLen, unit == workflow.WorkingHours)
+	st.LeftText = describe(left, dayLen, unit == workflow.WorkingHours, st.Overdue)
 	return st, nil
 }
 
 // describe: "剩余 2 个工作日 3 小时" / "已超时 5 小时 20 分".
-func describe(d, dayLen time.Duration, working bool) string {
+func describe(d, dayLen time.Duration, working, overdue bool) string {
 	prefix := "剩余 "
-	if d < 0 {
-		prefix, d = "已超时 ", -d
+	if overdue {
+		prefix, d = "已超时 ", max(-d, 0)
 	}
 	days := int64(d / dayLen)
 	rest := d - time.Duration(days)*dayLen
@@ -97,18 +101,17 @@ func describe(d, dayLen time.Duration, working bool) string {
 	return fmt.Sprintf("%s%d 分", prefix, minutes)
 }
 
-// handleAppeal runs GET /api/sla/appeals/{id}: the clock of one case, for
-// whoever may view the case.
+// handleAppeal runs GET /api/sla/appeals/{id} ({id}: record id or ticket):
+// the clock of one case, for whoever may view the case, including the
+// resident with the query code (header X-Query-Code).
 func (p *plugin) handleAppeal(e *core.RequestEvent) error {
-	r, err := e.App.FindRecordById("appeals", e.Request.PathValue("id"))
-	if err != nil {
-		return e.NotFoundError("", nil)
-	}
-	info, err := e.RequestInfo()
+	r, err := workflow.FindAppeal(e.App, e.Request.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	if ok, _ := e.App.CanAccessRecord(r, info, r.Collection().ViewRule); !ok {
+	actor := workflow.ActorFromAuth(e.Auth)
+	actor.QueryCode = e.Request.Header.Get("X-Query-Code")
+	if len(actor.RolesFor(r)) == 0 {
 		return &router.ApiError{Status: http.StatusNotFound, Message: "工单不存在或您无权查看", Data: map[string]any{}}
 	}
 	st, err := p.StatusOf(e.App, r, p.now())

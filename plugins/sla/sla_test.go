@@ -287,3 +287,35 @@ func TestClockAndBoard(t *testing.T) {
 		t.Errorf("board for guests: %d", res.Status)
 	}
 }
+
+// TestClockForTheResidentAndAfterHours: the resident reads their clock
+// with ticket and query code; a deadline passed at 17:30 reads as overdue
+// the next morning although no working time has passed since.
+func TestClockForTheResidentAndAfterHours(t *testing.T) {
+	env := testenv.New(t)
+	env.SetNow(at(2026, 11, 25, 15, 30))
+	a, code := env.Submit(t, testenv.SampleSubmission()) // 受理 due 17:30 the same day
+	ticket := a.GetString("ticket")
+	res := env.Call(t, "GET", "/api/sla/appeals/"+ticket, nil, nil, "X-Query-Code", code)
+	if res.Status != 200 || !strings.Contains(res.Body, `"stage":"accept"`) {
+		t.Fatalf("resident clock: %d %s", res.Status, res.Body)
+	}
+	if res := env.Call(t, "GET", "/api/sla/appeals/"+ticket, nil, nil, "X-Query-Code", "WRONG2"); res.Status != 404 {
+		t.Errorf("wrong code: %d", res.Status)
+	}
+	env.SetNow(at(2026, 11, 25, 18, 0))
+	res = env.Call(t, "GET", "/api/sla/appeals/"+a.Id, nil, env.Operator)
+	if !strings.Contains(res.Body, `"overdue":true`) || !strings.Contains(res.Body, "已超时 0 分") {
+		t.Errorf("after hours: %s", res.Body)
+	}
+	env.SetNow(at(2026, 11, 26, 10, 0))
+	res = env.Call(t, "GET", "/api/sla/appeals/"+a.Id, nil, env.Operator)
+	if !strings.Contains(res.Body, "已超时 1 小时 30 分") {
+		t.Errorf("next morning: %s", res.Body)
+	}
+	env.Do(t, a, "reject", env.Operator, workflow.Input{Reason: "incomplete"})
+	res = env.Call(t, "GET", "/api/sla/appeals/"+a.Id, nil, env.Operator)
+	if !strings.Contains(res.Body, `"due":null`) || !strings.Contains(res.Body, `"stage":""`) {
+		t.Errorf("no clock: %s", res.Body)
+	}
+}

@@ -1,7 +1,7 @@
 package workflow
 
 func rate(s *step) (Status, error) {
-	errs := FieldErrors{}
+	errs := &FieldErrors{}
 	if _, ok := SatisfactionLabels[s.in.Satisfaction]; !ok {
 		errs.Add("satisfaction", "请选择满意度：非常满意、满意、基本满意、不满意或非常不满意")
 	}

@@ -7,7 +7,7 @@ import (
 // assign validates the lead and assisting departments and creates their
 // assignments with the deadlines of the appeal's policy.
 func (s *step) assign() error {
-	errs := FieldErrors{}
+	errs := &FieldErrors{}
 	if s.in.Department == "" {
 		errs.Add("department", "请选择主办单位")
 	}

@@ -7,7 +7,7 @@ import (
 // applyClassification lets the operator correct kind, category, region,
 // priority and time-limit policy while accepting or dispatching.
 func (s *step) applyClassification() error {
-	errs := FieldErrors{}
+	errs := &FieldErrors{}
 	in := s.in
 	if in.Kind != "" {
 		if _, ok := KindLabels[in.Kind]; !ok {

@@ -33,7 +33,7 @@ func (s *step) newRequest(kind string, days float64) error {
 }
 
 func requestExtension(s *step) (Status, error) {
-	errs := FieldErrors{}
+	errs := &FieldErrors{}
 	if s.in.Days <= 0 || s.in.Days != float64(int(s.in.Days)) {
 		errs.Add("days", "请填写需要延长的工作日数（正整数）")
 	}

@@ -13,7 +13,7 @@ import (
 func (p *plugin) handleAction(e *core.RequestEvent) error {
 	var in Input
 	if err := e.BindBody(&in); err != nil {
-		return FieldError("body", "请求格式有误："+err.Error())
+		return BodyError(err)
 	}
 	files, err := e.FindUploadedFiles("attachments")
 	if err != nil && !errors.Is(err, http.ErrMissingFile) && e.Request.MultipartForm != nil {

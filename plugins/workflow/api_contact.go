@@ -28,6 +28,9 @@ func (p *plugin) handleContact(e *core.RequestEvent) error {
 		if appeal.GetBool("anonymous") {
 			return Forbidden("诉求人要求对承办单位匿名，如需联系请通过平台转达")
 		}
+		if s := Status(appeal.GetString("status")); s != Dispatched && s != Handling && s != Suspended && s != Replied {
+			return Forbidden("工单已不在办理中，承办单位不能再查看诉求人联系方式")
+		}
 	default:
 		return Forbidden("协办单位不能查看诉求人联系方式，请与主办单位联系")
 	}

@@ -55,7 +55,7 @@ func (f *Submission) validate(app core.App) (category, region *core.Record, err 
 	f.ContactName = strings.TrimSpace(f.ContactName)
 	f.ContactPhone = hooks.NormalizePhone(f.ContactPhone)
 
-	errs := FieldErrors{}
+	errs := &FieldErrors{}
 	if _, ok := KindLabels[f.Kind]; !ok {
 		errs.Add("kind", "请选择诉求类型：咨询、投诉、求助、建议或举报")
 	}
@@ -102,7 +102,7 @@ func (f *Submission) validate(app core.App) (category, region *core.Record, err 
 	return category, region, errs.Err()
 }
 
-func checkText(errs FieldErrors, field, label, s string, min, max int) {
+func checkText(errs *FieldErrors, field, label, s string, min, max int) {
 	n := utf8.RuneCountInString(s)
 	switch {
 	case !utf8.ValidString(s) || hasControl(s):
@@ -234,7 +234,7 @@ func (en *Engine) Submit(app core.App, f Submission, actor Actor) (*Receipt, err
 func (p *plugin) handleIntake(e *core.RequestEvent) error {
 	var f Submission
 	if err := e.BindBody(&f); err != nil {
-		return FieldError("body", "请求格式有误，请检查后重试")
+		return BodyError(err)
 	}
 	files, err := e.FindUploadedFiles("attachments")
 	if err != nil && !errors.Is(err, http.ErrMissingFile) && e.Request.MultipartForm != nil {

@@ -134,7 +134,7 @@ func TestIntake(t *testing.T) {
 		},
 		{
 			Name: "wrong JSON types", Method: "POST", URL: "/api/appeals", Body: strings.NewReader(`{"title":["x"],"kind":5}`),
-			ExpectedStatus: 400, ExpectedContent: []string{"请求格式有误"},
+			ExpectedStatus: 400, ExpectedContent: []string{`"title":`, "格式不正确"},
 		},
 		{
 			Name: "a handler may not register appeals", Method: "POST", URL: "/api/appeals", Body: submission(nil),

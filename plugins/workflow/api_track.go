@@ -19,9 +19,9 @@ func (p *plugin) handleTrack(e *core.RequestEvent) error {
 		QueryCode string `json:"query_code" form:"query_code"`
 	}
 	if err := e.BindBody(&body); err != nil {
-		return FieldError("body", "请求格式有误")
+		return BodyError(err)
 	}
-	errs := FieldErrors{}
+	errs := &FieldErrors{}
 	if strings.TrimSpace(body.Ticket) == "" {
 		errs.Add("ticket", "请输入受理编号")
 	}
@@ -85,15 +85,19 @@ func ResidentView(app core.App, appeal *core.Record) (map[string]any, error) {
 		return nil, err
 	}
 	v["timeline"] = timeline
-	v["reply"] = approvedReply(app, appeal.Id)
+	v["reply"] = nil
+	if r := approvedReply(app, appeal.Id); r != nil {
+		v["reply"] = r
+	}
 
 	if orig := appeal.GetString("duplicate_of"); orig != "" && status == Merged {
 		if o, err := app.FindRecordById("appeals", orig); err == nil {
 			os := Status(o.GetString("status"))
-			v["merged_into"] = map[string]any{
-				"ticket": o.GetString("ticket"), "status": os, "status_label": StatusLabels[os],
-				"reply": approvedReply(app, o.Id),
+			merged := map[string]any{"ticket": o.GetString("ticket"), "status": os, "status_label": StatusLabels[os], "reply": nil}
+			if r := approvedReply(app, o.Id); r != nil {
+				merged["reply"] = r
 			}
+			v["merged_into"] = merged
 		}
 	}
 	return v, nil
@@ -115,7 +119,8 @@ func publicTimeline(app core.App, appealID string) ([]map[string]any, error) {
 	out := make([]map[string]any, 0, len(events))
 	for _, ev := range events {
 		item := eventView(ev, false)
-		if ev.GetString("action") == "supplement" {
+		// the resident's own words: supplements, their rating comment, withdrawal reason
+		if a := ev.GetString("action"); a == "supplement" || (ev.GetString("actor_role") == "resident" && (a == "rate" || a == "withdraw")) {
 			item["note"] = ev.GetString("note")
 		}
 		out = append(out, item)

@@ -84,7 +84,7 @@ func (en *Engine) Perform(app core.App, req Request) (*Result, error) {
 
 	in := req.Input
 	in.normalize()
-	errs := FieldErrors{}
+	errs := &FieldErrors{}
 	in.checkCommon(errs)
 	if err := errs.Err(); err != nil {
 		return nil, err
@@ -168,7 +168,11 @@ func authorize(action Action, actor Actor, appeal *core.Record) (Role, error) {
 			return r, nil
 		}
 	}
-	return "", Forbidden(fmt.Sprintf("您（%s）无权执行「%s」，该操作仅限：%s", RoleLabels[roles[0]], action.Label, roleList(action.Roles)))
+	who := roleList(action.Roles)
+	if who == "" {
+		return "", Forbidden(fmt.Sprintf("「%s」由系统计时器自动执行，不能手工操作", action.Label))
+	}
+	return "", Forbidden(fmt.Sprintf("您（%s）无权执行「%s」，该操作仅限：%s", RoleLabels[roles[0]], action.Label, who))
 }
 
 func checkFrom(action Action, appeal *core.Record) error {

@@ -3,6 +3,7 @@ package workflow
 import (
 	"fmt"
 	"net/http"
+	"regexp"
 
 	"github.com/pocketbase/pocketbase/tools/router"
 )
@@ -23,31 +24,46 @@ func FieldError(field, message string) *router.ApiError {
 	})
 }
 
-// FieldErrors is a 400 answer for several fields at once.
-type FieldErrors map[string]string
+// FieldErrors collects 400 problems by field, in the order they were
+// found (the form's order), the first one also being the headline.
+type FieldErrors struct {
+	order    []string
+	messages map[string]string
+}
 
 // Add records a problem with field unless one is already recorded.
-func (f FieldErrors) Add(field, message string) {
-	if _, ok := f[field]; !ok {
-		f[field] = message
+func (f *FieldErrors) Add(field, message string) {
+	if f.messages == nil {
+		f.messages = map[string]string{}
+	}
+	if _, ok := f.messages[field]; !ok {
+		f.messages[field] = message
+		f.order = append(f.order, field)
 	}
 }
 
 // Err returns nil when there are no problems, else the 400 answer.
-func (f FieldErrors) Err() error {
-	if len(f) == 0 {
+func (f *FieldErrors) Err() error {
+	if len(f.order) == 0 {
 		return nil
 	}
 	data := map[string]any{}
-	var first string
-	for field, msg := range f {
+	for field, msg := range f.messages {
 		data[field] = map[string]string{"code": "invalid", "message": msg}
-		if first == "" || field < first {
-			first = field
-		}
 	}
-	return apiError(http.StatusBadRequest, fmt.Sprintf("提交内容有误：%s", f[first]), data)
+	return apiError(http.StatusBadRequest, fmt.Sprintf("提交内容有误：%s", f.messages[f.order[0]]), data)
 }
+
+// BodyError explains a request body that could not be read: a JSON value of
+// the wrong type names its field, anything else is a general format error.
+func BodyError(err error) error {
+	if m := jsonFieldRe.FindStringSubmatch(err.Error()); m != nil {
+		return FieldError(m[1], "「"+m[1]+"」的格式不正确（例如数字、true/false 或文字用错了）")
+	}
+	return FieldError("body", "请求格式有误，请检查后重试")
+}
+
+var jsonFieldRe = regexp.MustCompile(`within "/([A-Za-z_]+)`)
 
 // Conflict is a 409 answer: the action is not possible in the case's current state.
 func Conflict(message string) *router.ApiError {

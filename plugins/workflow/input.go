@@ -47,7 +47,7 @@ func (in *Input) normalize() {
 }
 
 // checkCommon applies the limits every action shares.
-func (in *Input) checkCommon(errs FieldErrors) {
+func (in *Input) checkCommon(errs *FieldErrors) {
 	if utf8.RuneCountInString(in.Note) > maxNoteLen {
 		errs.Add("note", "说明不能超过 2000 字")
 	}

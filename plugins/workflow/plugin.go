@@ -54,7 +54,7 @@ func Register(app core.App, config Config) (*Engine, error) {
 		e.Router.GET("/api/workflow", p.handleTable)
 		e.Router.POST("/api/appeals", p.handleIntake).Bind(limit)
 		e.Router.POST("/api/appeals/{id}/actions/{action}", p.handleAction).Bind(limit)
-		e.Router.GET("/api/appeals/{id}/contact", p.handleContact).Bind(apis.RequireAuth("staff", core.CollectionNameSuperusers))
+		e.Router.GET("/api/appeals/{id}/contact", p.handleContact).Bind(RequireStaff())
 		e.Router.POST("/api/track", p.handleTrack)
 		return e.Next()
 	})

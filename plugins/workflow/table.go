@@ -83,7 +83,7 @@ var Table = []Action{
 	{Name: "approve_suspension", Label: "批准挂起", From: []Status{Handling}, To: []Status{Suspended}, Roles: central, Public: true},
 	{Name: "deny_request", Label: "驳回延期/挂起申请", From: []Status{Handling}, Roles: central},
 	{Name: "resume", Label: "恢复办理", From: []Status{Suspended}, To: []Status{Handling}, Roles: append([]Role{LeadHandler}, central...), Public: true},
-	{Name: "reply", Label: "答复", From: []Status{Handling}, To: []Status{Replied}, Roles: []Role{LeadHandler}},
+	{Name: "reply", Label: "答复", From: []Status{Handling}, To: []Status{Replied}, Roles: []Role{LeadHandler}, Public: true},
 	{Name: "assist_reply", Label: "协办答复", From: inHand, Roles: []Role{AssistHandler}},
 	{Name: "approve_reply", Label: "审核通过", From: []Status{Replied}, To: []Status{Callback}, Roles: central, Public: true},
 	{Name: "send_back", Label: "退回重办", From: []Status{Replied}, To: []Status{Handling}, Roles: central},
