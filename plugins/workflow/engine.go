@@ -70,18 +70,6 @@ func (en *Engine) Perform(app core.App, req Request) (*Result, error) {
 	}
 	effectFn := effects[action.Name]
 
-	appeal, err := FindAppeal(app, req.Appeal)
-	if err != nil {
-		return nil, err
-	}
-	role, err := authorize(action, req.Actor, appeal)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkFrom(action, appeal); err != nil {
-		return nil, err
-	}
-
 	in := req.Input
 	in.normalize()
 	errs := &FieldErrors{}
@@ -91,11 +79,16 @@ func (en *Engine) Perform(app core.App, req Request) (*Result, error) {
 	}
 
 	var result *Result
-	err = app.RunInTransaction(func(tx core.App) error {
-		// Re-read inside the transaction: writes are serialised, so this is
-		// the state the action really starts from (two handlers signing the
-		// same task at once: the second one gets 409).
-		current, err := tx.FindRecordById("appeals", appeal.Id)
+	err := app.RunInTransaction(func(tx core.App) error {
+		// Everything is read inside the transaction: writes are serialised,
+		// so this is the state the action really starts from (two handlers
+		// signing the same task at once: the second one gets 409), and the
+		// case is read once.
+		current, err := FindAppeal(tx, req.Appeal)
+		if err != nil {
+			return err
+		}
+		role, err := authorize(action, req.Actor, current)
 		if err != nil {
 			return err
 		}
