@@ -257,3 +257,45 @@ func TestTrackByTicketAndCode(t *testing.T) {
 		t.Errorf("withdraw without code or account: %d", res.Status)
 	}
 }
+
+// TestConfigChangesAreAdminOnlyAndAudited: departments, categories, policies
+// and staff are changed by staff admins only, and every change is audited.
+func TestConfigChangesAreAdminOnlyAndAudited(t *testing.T) {
+	env := testenv.New(t)
+	body := map[string]any{"name": "县审计局", "code": "sjj", "kind": "职能部门", "active": true}
+	for _, who := range []*core.Record{nil, env.Resident, env.Operator, env.Supervisor, env.HandlerA} {
+		if res := env.Call(t, "POST", "/api/collections/departments/records", body, who); res.Status < 400 {
+			t.Errorf("non-admin created a department: %d", res.Status)
+		}
+	}
+	res := env.Call(t, "POST", "/api/collections/departments/records", body, env.Admin)
+	if res.Status != 200 {
+		t.Fatalf("admin create: %d %s", res.Status, res.Body)
+	}
+	var created struct {
+		ID string `json:"id"`
+	}
+	res.JSON(t, &created)
+	if res := env.Call(t, "PATCH", "/api/collections/sla_policies/records/"+policyID(t, env), map[string]any{"finish_limit": 6}, env.Admin); res.Status != 200 {
+		t.Fatalf("admin policy edit: %d %s", res.Status, res.Body)
+	}
+	rows, _ := env.App.FindAllRecords("audit_log")
+	var actions []string
+	for _, r := range rows {
+		actions = append(actions, r.GetString("action")+":"+r.GetString("target_collection"))
+		if r.GetString("actor_id") != env.Admin.Id {
+			t.Errorf("audit row without the admin as actor: %v", r.PublicExport())
+		}
+	}
+	if strings.Join(actions, ",") != "config.create:departments,config.update:sla_policies" {
+		t.Errorf("audit rows: %v", actions)
+	}
+}
+
+func policyID(t *testing.T, env *testenv.Env) string {
+	p, err := env.App.FindFirstRecordByData("sla_policies", "code", "normal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.Id
+}
