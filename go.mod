@@ -6,9 +6,11 @@ require (
 	github.com/6tail/lunar-go v1.4.7
 	github.com/gabriel-vasile/mimetype v1.4.15
 	github.com/go-co-op/gocron/v2 v2.21.2
+	github.com/go-ego/gse v0.80.3
 	github.com/pocketbase/dbx v1.12.0
 	github.com/pocketbase/ozzo-validation/v4 v4.3.0
 	github.com/pocketbase/pocketbase v0.40.4
+	github.com/spf13/cobra v1.10.2
 )
 
 require (
@@ -29,8 +31,8 @@ require (
 	github.com/remyoudompheng/bigfft v0.0.0-20230129092748-24d4a6f8daec // indirect
 	github.com/robfig/cron/v3 v3.0.1 // indirect
 	github.com/spf13/cast v1.10.0 // indirect
-	github.com/spf13/cobra v1.10.2 // indirect
 	github.com/spf13/pflag v1.0.10 // indirect
+	github.com/vcaesar/cedar v0.20.2 // indirect
 	golang.org/x/crypto v0.57.0 // indirect
 	golang.org/x/image v0.46.0 // indirect
 	golang.org/x/net v0.59.0 // indirect

@@ -13,6 +13,7 @@ import (
 	_ "siyang/migrations"
 	pbpublic "siyang/pb_public"
 	"siyang/plugins/demo"
+	"siyang/plugins/dispatch"
 	"siyang/plugins/sla"
 	"siyang/plugins/workflow"
 )
@@ -30,6 +31,7 @@ func main() {
 	clock := sla.NewClock()
 	engine := workflow.MustRegister(app, workflow.Config{Clock: clock})
 	sla.MustRegister(app, sla.Config{Clock: clock, Actions: engine})
+	dispatch.MustRegister(app, app.RootCmd, dispatch.Config{Actions: engine})
 	demo.MustRegister(app, demo.Config{Enabled: demoData})
 
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {

@@ -11,9 +11,11 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
+	"github.com/spf13/cobra"
 
 	"siyang/hooks"
 	_ "siyang/migrations" // the schema under test
+	"siyang/plugins/dispatch"
 	"siyang/plugins/sla"
 	"siyang/plugins/workflow"
 )
@@ -23,6 +25,10 @@ type Env struct {
 	App    *tests.TestApp
 	Engine *workflow.Engine
 	SLA    *sla.Plugin
+	// Dispatch is the rules, classifier and flags plugin.
+	Dispatch *dispatch.Plugin
+	// Root holds the binary's commands that plugins add (see RunCommand).
+	Root *cobra.Command
 
 	// Now is the platform's clock for this Env, by default DefaultNow, so
 	// that no test depends on the real date (the holiday calendar ends in
@@ -67,6 +73,8 @@ func newEnv(t testing.TB, dataDir string, fixtures bool) *Env {
 	clock := sla.NewClock()
 	env.Engine = workflow.MustRegister(app, workflow.Config{Clock: clock, Now: now})
 	env.SLA = sla.MustRegister(app, sla.Config{Clock: clock, Actions: env.Engine, Now: now, SweepInterval: -1})
+	env.Root = &cobra.Command{Use: "siyang", SilenceUsage: true}
+	env.Dispatch = dispatch.MustRegister(app, env.Root, dispatch.Config{Actions: env.Engine, RetrainEvery: -1})
 	if !fixtures {
 		return env
 	}

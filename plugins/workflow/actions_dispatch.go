@@ -89,7 +89,28 @@ func dispatch(s *step) (Status, error) {
 	if err := s.assign(); err != nil {
 		return "", err
 	}
+	if s.actor.IsSystem {
+		// auto-dispatch: the note says which rule and confidence decided
+		s.appeal.Set("auto_dispatched", true)
+		s.data["auto"] = true
+	}
 	return Dispatched, nil
+}
+
+// revokeDispatch takes a dispatch back before the department signed (an
+// operator's mistake, or an automatic dispatch the operator undoes).
+func revokeDispatch(s *step) (Status, error) {
+	if err := s.cancelOpenAssignments(); err != nil {
+		return "", err
+	}
+	s.data["department"] = s.appeal.GetString("lead_department")
+	s.data["was_auto"] = s.appeal.GetBool("auto_dispatched")
+	s.appeal.Set("lead_department", "")
+	s.appeal.Set("assisting_departments", []string{})
+	s.appeal.Set("due_sign", "")
+	s.appeal.Set("due_finish", "")
+	s.appeal.Set("auto_dispatched", false)
+	return Accepted, nil
 }
 
 func redispatch(s *step) (Status, error) {

@@ -15,6 +15,7 @@ var effects = map[string]effect{
 	"direct_answer":      directAnswer,
 	"dispatch":           dispatch,
 	"redispatch":         redispatch,
+	"revoke_dispatch":    revokeDispatch,
 	"sign":               sign,
 	"assist_sign":        assistSign,
 	"return":             returnCase,

@@ -65,14 +65,18 @@ var (
 	timed = []Status{Submitted, Dispatched, Handling, Callback}
 )
 
+// withSystem adds the system (auto-dispatch, timers) to a role list.
+func withSystem(roles []Role) []Role { return append([]Role{System}, roles...) }
+
 // Table is the whole workflow: the only place that says which action is
 // allowed from which state and for whom. Handlers implement the effect.
 var Table = []Action{
-	{Name: "accept", Label: "受理", From: []Status{Submitted}, To: []Status{Accepted}, Roles: operators, Public: true},
+	{Name: "accept", Label: "受理", From: []Status{Submitted}, To: []Status{Accepted}, Roles: withSystem(operators), Public: true},
 	{Name: "reject", Label: "不予受理", From: []Status{Submitted}, To: []Status{Rejected}, Roles: operators, Public: true},
 	{Name: "merge", Label: "并单", From: []Status{Submitted, Accepted}, To: []Status{Merged}, Roles: operators, Public: true},
 	{Name: "direct_answer", Label: "直接答复", From: []Status{Submitted, Accepted}, To: []Status{Callback}, Roles: operators, Public: true},
-	{Name: "dispatch", Label: "派单", From: []Status{Accepted}, To: []Status{Dispatched}, Roles: operators, Public: true},
+	{Name: "dispatch", Label: "派单", From: []Status{Accepted}, To: []Status{Dispatched}, Roles: withSystem(operators), Public: true},
+	{Name: "revoke_dispatch", Label: "撤回派单", From: []Status{Dispatched}, To: []Status{Accepted}, Roles: operators},
 	{Name: "redispatch", Label: "改派", From: inHand, To: []Status{Dispatched}, Roles: operators, Public: true},
 	{Name: "sign", Label: "签收", From: []Status{Dispatched}, To: []Status{Handling}, Roles: []Role{LeadHandler}, Public: true},
 	{Name: "assist_sign", Label: "协办签收", From: inHand, Roles: []Role{AssistHandler}},
