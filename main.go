@@ -6,8 +6,6 @@ import (
 	"os"
 
 	"github.com/pocketbase/pocketbase"
-	"github.com/pocketbase/pocketbase/apis"
-	"github.com/pocketbase/pocketbase/core"
 
 	"siyang/hooks"
 	_ "siyang/migrations"
@@ -34,12 +32,7 @@ func main() {
 	dispatch.MustRegister(app, app.RootCmd, dispatch.Config{Actions: engine})
 	demo.MustRegister(app, demo.Config{Enabled: demoData})
 
-	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
-		if !e.Router.HasRoute("GET", "/{path...}") {
-			e.Router.GET("/{path...}", apis.Static(pbpublic.FS, true))
-		}
-		return e.Next()
-	})
+	pbpublic.Register(app)
 
 	if err := app.Start(); err != nil {
 		log.Fatal(err)

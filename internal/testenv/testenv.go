@@ -15,6 +15,7 @@ import (
 
 	"siyang/hooks"
 	_ "siyang/migrations" // the schema under test
+	pbpublic "siyang/pb_public"
 	"siyang/plugins/dispatch"
 	"siyang/plugins/sla"
 	"siyang/plugins/workflow"
@@ -73,6 +74,7 @@ func newEnv(t testing.TB, dataDir string, fixtures bool) *Env {
 	clock := sla.NewClock()
 	env.Engine = workflow.MustRegister(app, workflow.Config{Clock: clock, Now: now})
 	env.SLA = sla.MustRegister(app, sla.Config{Clock: clock, Actions: env.Engine, Now: now, SweepInterval: -1})
+	pbpublic.Register(app)
 	env.Root = &cobra.Command{Use: "siyang", SilenceUsage: true}
 	env.Dispatch = dispatch.MustRegister(app, env.Root, dispatch.Config{Actions: env.Engine, RetrainEvery: -1})
 	if !fixtures {
