@@ -1,8 +1,6 @@
 package hooks
 
 import (
-	"time"
-
 	"github.com/pocketbase/pocketbase/core"
 )
 
@@ -28,17 +26,4 @@ func bindMasking(app core.App) {
 	}
 	app.OnRecordCreate("replies").BindFunc(maskReply)
 	app.OnRecordUpdate("replies").BindFunc(maskReply)
-}
-
-func bindNumbering(app core.App) {
-	app.OnRecordCreate("appeals").BindFunc(func(e *core.RecordEvent) error {
-		if e.Record.GetString("ticket") == "" {
-			ticket, err := NextTicket(e.App, time.Now())
-			if err != nil {
-				return err
-			}
-			e.Record.Set("ticket", ticket)
-		}
-		return e.Next()
-	})
 }

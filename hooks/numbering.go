@@ -36,3 +36,17 @@ func NextTicket(txApp core.App, now time.Time) (string, error) {
 	}
 	return fmt.Sprintf("%s%s%04d", TicketPrefix, day, last), nil
 }
+
+// bindNumbering gives every new appeal its ticket number.
+func bindNumbering(app core.App) {
+	app.OnRecordCreate("appeals").BindFunc(func(e *core.RecordEvent) error {
+		if e.Record.GetString("ticket") == "" {
+			ticket, err := NextTicket(e.App, time.Now())
+			if err != nil {
+				return err
+			}
+			e.Record.Set("ticket", ticket)
+		}
+		return e.Next()
+	})
+}
