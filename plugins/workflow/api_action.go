@@ -1,7 +1,6 @@
 package workflow
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -15,11 +14,8 @@ func (p *plugin) handleAction(e *core.RequestEvent) error {
 	if err := e.BindBody(&in); err != nil {
 		return BodyError(err)
 	}
-	files, err := e.FindUploadedFiles("attachments")
-	if err != nil && !errors.Is(err, http.ErrMissingFile) && e.Request.MultipartForm != nil {
-		return FieldError("attachments", "附件读取失败，请重新上传")
-	}
-	if err := checkFiles(files); err != nil {
+	files, err := uploadedFiles(e)
+	if err != nil {
 		return err
 	}
 	in.Files = files

@@ -1,7 +1,6 @@
 package workflow
 
 import (
-	"errors"
 	"math"
 	"net/http"
 	"strconv"
@@ -236,9 +235,9 @@ func (p *plugin) handleIntake(e *core.RequestEvent) error {
 	if err := e.BindBody(&f); err != nil {
 		return BodyError(err)
 	}
-	files, err := e.FindUploadedFiles("attachments")
-	if err != nil && !errors.Is(err, http.ErrMissingFile) && e.Request.MultipartForm != nil {
-		return FieldError("attachments", "附件读取失败，请重新上传")
+	files, err := uploadedFiles(e)
+	if err != nil {
+		return err
 	}
 	f.Files = files
 	actor := ActorFromAuth(e.Auth)

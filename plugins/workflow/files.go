@@ -1,10 +1,13 @@
 package workflow
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"net/http"
 
 	"github.com/gabriel-vasile/mimetype"
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/filesystem"
 )
 
@@ -20,6 +23,16 @@ var allowedTypes = map[string]string{
 	"image/webp": "WebP 图片", "image/heic": "HEIC 图片", "application/pdf": "PDF",
 	"application/msword": "Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word",
 	"application/vnd.ms-excel": "Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel",
+}
+
+// uploadedFiles reads and checks the request's "attachments" (none for a
+// JSON body).
+func uploadedFiles(e *core.RequestEvent) ([]*filesystem.File, error) {
+	files, err := e.FindUploadedFiles("attachments")
+	if err != nil && !errors.Is(err, http.ErrMissingFile) && e.Request.MultipartForm != nil {
+		return nil, FieldError("attachments", "附件读取失败，请重新上传")
+	}
+	return files, checkFiles(files)
 }
 
 // checkFiles refuses too many, too large, or wrongly typed attachments with
