@@ -2,58 +2,147 @@ package classify
 
 import "math"
 
-// Calibration search ranges. Softmax scores rarely need T outside them; an
-// SVM margin of 1 typically needs T around 0.2. A mix above 0.2 would mean
-// a model that is wrong at random a fifth of the time even when sure.
+// Temperature search range. Softmax scores rarely need T outside it; an
+// SVM margin of 1 typically needs T around 0.2.
 const (
 	minTemperature = 0.01
 	maxTemperature = 100
-	maxMix         = 0.2
 )
 
-// calibration turns raw class scores into probabilities:
-// (1−Mix)·softmax(score/T) + Mix/K.
+// calibration turns raw class scores into probabilities in two steps.
 //
-// T alone (temperature scaling) cannot fit SVM scores on this data: with
-// one T the surest predictions come out overconfident (0.985 said, 0.96
-// right: some labels are simply wrong or ambiguous) while the middle comes
-// out underconfident. Mixing in a little of the uniform distribution caps
-// the top and lets T sharpen the middle. Both keep the ranking of labels.
+// Temperature scaling, softmax(score/T), sets the whole distribution. On the
+// appeal data one T cannot make the top label's probability honest: the
+// surest predictions come out overconfident (0.985 said, 0.96 right — some
+// labels are ambiguous or wrong) and the middle underconfident (0.65 said,
+// 0.79 right), for SVM and softmax models alike. So a second step maps the
+// top probability through a Platt curve on its logit,
+// σ(A·logit(p)+B), and rescales the other labels to share the rest. The
+// top label stays on top; A=1, B=0 leaves the probabilities unchanged.
 type calibration struct {
-	T   float64
-	Mix float64
+	T    float64
+	A, B float64
 }
 
-var identity = calibration{T: 1}
+var identity = calibration{T: 1, A: 1}
 
 // apply writes the calibrated probabilities of scores s into p.
 func (c calibration) apply(s, p []float64) {
 	softmaxInto(s, 1/c.T, p)
-	if c.Mix > 0 {
-		u := c.Mix / float64(len(p))
-		for i := range p {
-			p[i] = (1-c.Mix)*p[i] + u
+	if c.A == 1 && c.B == 0 || len(p) < 2 {
+		return
+	}
+	top := argmax(p)
+	var rest, second float64
+	for i, v := range p {
+		if i != top {
+			rest += v
+			second = math.Max(second, v)
+		}
+	}
+	conf := sigmoid(c.A*logit(p[top]) + c.B)
+	// Never let the runner-up overtake the top label.
+	if rest > 0 {
+		conf = math.Max(conf, second/(rest+second))
+	}
+	for i := range p {
+		switch {
+		case i == top:
+			p[i] = conf
+		case rest > 0:
+			p[i] *= (1 - conf) / rest
+		default:
+			p[i] = (1 - conf) / float64(len(p)-1)
 		}
 	}
 }
 
-// fitCalibration returns the T and Mix that minimise the mean negative
-// log-likelihood of held-out scores, by nested golden-section searches: for
-// fixed Mix the NLL is unimodal in log T (convex in 1/T), and for fixed T
-// it is convex in Mix.
+// fitCalibration fits T by minimising the mean negative log-likelihood of
+// held-out scores (golden-section search: the NLL is unimodal in log T), then
+// fits the top-label Platt curve to whether the top label was right.
 func fitCalibration(scores [][]float64, labels []int) calibration {
 	if len(scores) == 0 {
 		return identity
 	}
-	bestT := func(mix float64) (float64, float64) {
-		logT, nll := goldenMin(func(logT float64) float64 {
-			return meanNLL(scores, labels, calibration{T: math.Exp(logT), Mix: mix})
-		}, math.Log(minTemperature), math.Log(maxTemperature), 1e-4)
-		return math.Exp(logT), nll
+	logT, _ := goldenMin(func(logT float64) float64 {
+		return meanNLL(scores, labels, calibration{T: math.Exp(logT), A: 1})
+	}, math.Log(minTemperature), math.Log(maxTemperature), 1e-4)
+	c := calibration{T: math.Exp(logT), A: 1}
+	z := make([]float64, len(scores))
+	right := make([]bool, len(scores))
+	p := make([]float64, len(scores[0]))
+	for i, s := range scores {
+		c.apply(s, p)
+		top := argmax(p)
+		z[i], right[i] = logit(p[top]), top == labels[i]
 	}
-	mix, _ := goldenMin(func(mix float64) float64 { _, nll := bestT(mix); return nll }, 0, maxMix, 1e-4)
-	t, _ := bestT(mix)
-	return calibration{T: t, Mix: mix}
+	if a, b := fitPlatt(z, right); a > 0 && !math.IsInf(a+b, 0) && !math.IsNaN(a+b) {
+		c.A, c.B = a, b // a ≤ 0 would reverse the ranking: keep the identity
+	}
+	return c
+}
+
+// fitPlatt fits P(right) = σ(A·z+B) by Newton's method on the log-loss with
+// Platt's smoothed targets, which keep A and B finite when every held-out
+// prediction in a region was right.
+func fitPlatt(z []float64, right []bool) (a, b float64) {
+	var nPos, nNeg float64
+	for _, r := range right {
+		if r {
+			nPos++
+		} else {
+			nNeg++
+		}
+	}
+	hi, lo := (nPos+1)/(nPos+2), 1/(nNeg+2)
+	a, b = 1, 0
+	for iter := 0; iter < 100; iter++ {
+		var ga, gb, haa, hab, hbb float64
+		for i, zi := range z {
+			t := lo
+			if right[i] {
+				t = hi
+			}
+			q := sigmoid(a*zi + b)
+			d := q - t
+			w := math.Max(q*(1-q), 1e-12)
+			ga += d * zi
+			gb += d
+			haa += w * zi * zi
+			hab += w * zi
+			hbb += w
+		}
+		det := haa*hbb - hab*hab
+		if det <= 1e-12 {
+			break
+		}
+		da := (hbb*ga - hab*gb) / det
+		db := (haa*gb - hab*ga) / det
+		a, b = a-da, b-db
+		if math.Abs(da) < 1e-9 && math.Abs(db) < 1e-9 {
+			break
+		}
+	}
+	return a, b
+}
+
+func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+
+// logit clamps p away from 0 and 1 so that a saturated softmax still maps
+// to a finite value.
+func logit(p float64) float64 {
+	p = math.Min(math.Max(p, 1e-12), 1-1e-12)
+	return math.Log(p / (1 - p))
+}
+
+func argmax(p []float64) int {
+	best := 0
+	for i, v := range p {
+		if v > p[best] {
+			best = i
+		}
+	}
+	return best
 }
 
 // goldenMin finds the minimum of a unimodal f on [lo, hi] to within tol.

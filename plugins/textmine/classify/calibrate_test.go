@@ -6,11 +6,10 @@ import (
 	"testing"
 )
 
-// syntheticScores draws labels from (1−mix)·softmax(s/t) + mix/4 over
-// random scores, so the true calibration is known.
-func syntheticScores(t, mix float64, seed uint64) ([][]float64, []int) {
+// syntheticScores draws labels from softmax(s/t) over random scores, so
+// the true calibration is known.
+func syntheticScores(t float64, seed uint64) ([][]float64, []int) {
 	rng := rand.New(rand.NewPCG(seed, seed))
-	truth := calibration{T: t, Mix: mix}
 	var scores [][]float64
 	var labels []int
 	p := make([]float64, 4)
@@ -19,7 +18,7 @@ func syntheticScores(t, mix float64, seed uint64) ([][]float64, []int) {
 		for c := range s {
 			s[c] = rng.NormFloat64() * 4
 		}
-		truth.apply(s, p)
+		softmaxInto(s, 1/t, p)
 		u, c := rng.Float64(), 0
 		for ; c < 3 && u > p[c]; c++ {
 			u -= p[c]
@@ -30,35 +29,75 @@ func syntheticScores(t, mix float64, seed uint64) ([][]float64, []int) {
 	return scores, labels
 }
 
-func TestFitCalibrationRecoversTruth(t *testing.T) {
-	for _, truth := range []calibration{{T: 2}, {T: 0.5, Mix: 0.1}} {
-		scores, labels := syntheticScores(truth.T, truth.Mix, 7)
-		got := fitCalibration(scores, labels)
-		if math.Abs(got.T-truth.T)/truth.T > 0.1 || math.Abs(got.Mix-truth.Mix) > 0.03 {
-			t.Errorf("fitted %+v, want about %+v", got, truth)
-		}
-		if meanNLL(scores, labels, got) > meanNLL(scores, labels, identity) {
-			t.Errorf("fitted %+v is worse than no calibration", got)
-		}
-		// The fitted calibration must also be calibrated by the ECE
-		// measure on fresh draws.
-		fresh, freshLabels := syntheticScores(truth.T, truth.Mix, 8)
-		var conf []float64
-		var correct []bool
-		p := make([]float64, 4)
-		for i, s := range fresh {
-			got.apply(s, p)
-			best := 0
-			for c := range p {
-				if p[c] > p[best] {
-					best = c
+func TestFitCalibrationRecoversTemperature(t *testing.T) {
+	scores, labels := syntheticScores(2, 7)
+	got := fitCalibration(scores, labels)
+	if math.Abs(got.T-2) > 0.2 {
+		t.Errorf("fitted T=%.3f, want about 2", got.T)
+	}
+	// The data are temperature-calibrated already, so the top-label curve
+	// should stay close to the identity.
+	if math.Abs(got.A-1) > 0.15 || math.Abs(got.B) > 0.15 {
+		t.Errorf("top-label curve A=%.3f B=%.3f, want about 1, 0", got.A, got.B)
+	}
+	if meanNLL(scores, labels, got) > meanNLL(scores, labels, identity) {
+		t.Errorf("fitted %+v is worse than no calibration", got)
+	}
+	// Calibrated by the ECE measure on fresh draws too.
+	fresh, freshLabels := syntheticScores(2, 8)
+	var conf []float64
+	var correct []bool
+	p := make([]float64, 4)
+	for i, s := range fresh {
+		got.apply(s, p)
+		top := argmax(p)
+		conf = append(conf, p[top])
+		correct = append(correct, top == freshLabels[i])
+	}
+	if ece := ECE(ReliabilityTable(conf, correct, 10)); ece > 0.03 {
+		t.Errorf("ECE on fresh draws %.3f", ece)
+	}
+}
+
+func TestFitPlattRecoversCurve(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	const a, b = 0.5, 1.0
+	var z []float64
+	var right []bool
+	for i := 0; i < 20000; i++ {
+		zi := rng.Float64()*10 - 2
+		z = append(z, zi)
+		right = append(right, rng.Float64() < sigmoid(a*zi+b))
+	}
+	gotA, gotB := fitPlatt(z, right)
+	if math.Abs(gotA-a) > 0.05 || math.Abs(gotB-b) > 0.1 {
+		t.Errorf("fitted A=%.3f B=%.3f, want %v %v", gotA, gotB, a, b)
+	}
+}
+
+func TestCalibrationApplyKeepsRanking(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	for _, c := range []calibration{{T: 0.2, A: 0.5, B: 1}, {T: 1, A: 2, B: -3}, {T: 0.05, A: 0.3, B: 0}} {
+		p := make([]float64, 5)
+		q := make([]float64, 5)
+		for i := 0; i < 1000; i++ {
+			s := make([]float64, 5)
+			for j := range s {
+				s[j] = rng.NormFloat64() * 3
+			}
+			softmaxInto(s, 1/c.T, q)
+			c.apply(s, p)
+			var sum float64
+			for j := range p {
+				sum += p[j]
+				if p[j] < 0 || math.IsNaN(p[j]) {
+					t.Fatalf("%+v: p = %v", c, p)
 				}
 			}
-			conf = append(conf, p[best])
-			correct = append(correct, best == freshLabels[i])
-		}
-		if ece := ECE(ReliabilityTable(conf, correct, 10)); ece > 0.03 {
-			t.Errorf("truth %+v: ECE on fresh draws %.3f", truth, ece)
+			// The top label may at most tie with the runner-up.
+			if math.Abs(sum-1) > 1e-9 || p[argmax(q)] < p[argmax(p)]-1e-12 {
+				t.Fatalf("%+v: sum %v, ranking changed: %v from %v", c, sum, p, q)
+			}
 		}
 	}
 }

@@ -154,8 +154,24 @@ func TestTrainDeterministic(t *testing.T) {
 		}
 		b, _ := Train(fixtureExamples(), opt)
 		samePredictions(t, a, b)
-		if a.Temperature() != b.Temperature() {
-			t.Errorf("%s: temperatures %v and %v", kind, a.Temperature(), b.Temperature())
+		var sa, sb bytes.Buffer
+		if err := a.Save(&sa); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Save(&sb); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(sa.Bytes(), sb.Bytes()) {
+			t.Errorf("%s: two trainings with one seed saved different files", kind)
+		}
+		opt.Seed = 43
+		c, _ := Train(fixtureExamples(), opt)
+		var sc bytes.Buffer
+		if err := c.Save(&sc); err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Equal(sa.Bytes(), sc.Bytes()) {
+			t.Errorf("%s: the seed changes nothing", kind)
 		}
 	}
 }
@@ -316,5 +332,30 @@ func TestStratifiedFoldsKeepGroupsTogether(t *testing.T) {
 	}
 	if perFold[[2]int{0, 1}] != 2 || perFold[[2]int{1, 1}] != 2 {
 		t.Errorf("class 1 not split evenly: %v", fold)
+	}
+}
+
+// TestPredictConcurrent backs the claim that a Model is safe for concurrent
+// use (meaningful under -race).
+func TestPredictConcurrent(t *testing.T) {
+	m, err := Train(fixtureExamples(), fixtureOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := m.Top(heldOut["教育文体"][0])
+	done := make(chan Prediction)
+	for g := 0; g < 4; g++ {
+		go func() {
+			var p Prediction
+			for i := 0; i < 50; i++ {
+				p = m.Top(heldOut["教育文体"][0])
+			}
+			done <- p
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if got := <-done; got != want {
+			t.Errorf("concurrent Top = %v, want %v", got, want)
+		}
 	}
 }

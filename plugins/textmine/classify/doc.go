@@ -9,8 +9,8 @@
 //	tf, min-df vocabulary, L2 norm) → linear model (softmax regression or
 //	one-vs-rest linear SVM) → calibrated softmax.
 //
-// The calibration (a temperature and a small mix of the uniform
-// distribution) is fitted on out-of-fold scores inside Train, so the
+// The calibration (a temperature, then a Platt curve on the top label's
+// probability) is fitted on out-of-fold scores inside Train, so the
 // probabilities returned by Predict are calibrated: among suggestions made
 // with confidence 0.8 about 80 % should be right. CrossValidate measures
 // that (ECE, reliability table) together with accuracy and macro-F1.

@@ -27,7 +27,8 @@ type Report struct {
 	Reliability []Bin   `json:"reliability"`
 
 	Temperature   float64 `json:"temperature"`    // mean over folds
-	Mix           float64 `json:"mix"`            // mean over folds
+	TopA          float64 `json:"top_a"`          // mean over folds
+	TopB          float64 `json:"top_b"`          // mean over folds
 	Terms         int     `json:"terms"`          // mean vocabulary size
 	ModelBytes    int     `json:"model_bytes"`    // mean saved model size
 	TrainSeconds  float64 `json:"train_seconds"`  // mean wall time of one Train
@@ -84,7 +85,8 @@ func CrossValidate(examples []Example, k int, opt Options) (Report, error) {
 		}
 		trainSec += time.Since(start).Seconds()
 		r.Temperature += m.Temperature() / float64(k)
-		r.Mix += m.Mix() / float64(k)
+		r.TopA += m.calib.A / float64(k)
+		r.TopB += m.calib.B / float64(k)
 		r.Terms += m.NumTerms()
 		var cw countingWriter
 		if err := m.Save(&cw); err != nil {

@@ -36,9 +36,19 @@ func (m *Model) Options() Options { return m.opt }
 // Temperature returns the fitted softmax temperature (1 = unscaled).
 func (m *Model) Temperature() float64 { return m.calib.T }
 
-// Mix returns the fitted weight of the uniform distribution mixed into the
-// probabilities (0 = none); see Train.
-func (m *Model) Mix() float64 { return m.calib.Mix }
+// Calibration is the fitted map from raw scores to probabilities:
+// softmax(score/Temperature), then the top label's probability p becomes
+// σ(TopA·logit(p)+TopB) and the others share the rest in proportion.
+type Calibration struct {
+	Temperature float64 `json:"temperature"`
+	TopA        float64 `json:"top_a"`
+	TopB        float64 `json:"top_b"`
+}
+
+// Calibration returns the fitted calibration (1, 1, 0 = none).
+func (m *Model) Calibration() Calibration {
+	return Calibration{Temperature: m.calib.T, TopA: m.calib.A, TopB: m.calib.B}
+}
 
 // NumTerms returns the vocabulary size.
 func (m *Model) NumTerms() int { return len(m.vocab.terms) }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 )
 
 // File format: the 8-byte magic, a big-endian uint16 format version, then a
@@ -28,7 +29,7 @@ type fileV1 struct {
 	W           []float32
 	B           []float32
 	Temperature float64
-	Mix         float64
+	TopPlatt    []float64 // A, B of the top-label curve; absent = identity
 }
 
 // Save writes the model in its versioned binary format.
@@ -45,7 +46,7 @@ func (m *Model) Save(w io.Writer) error {
 	}
 	f := fileV1{
 		Labels: m.labels, Options: m.opt, Terms: m.vocab.terms, IDF: m.vocab.idf,
-		W: m.lin.w, B: m.lin.b, Temperature: m.calib.T, Mix: m.calib.Mix,
+		W: m.lin.w, B: m.lin.b, Temperature: m.calib.T, TopPlatt: []float64{m.calib.A, m.calib.B},
 	}
 	if err := gob.NewEncoder(zw).Encode(&f); err != nil {
 		return fmt.Errorf("classify: save: %w", err)
@@ -86,9 +87,12 @@ func Load(r io.Reader) (*Model, error) {
 		return nil, err
 	}
 	m := &Model{
-		labels: f.Labels, opt: f.Options, calib: calibration{T: f.Temperature, Mix: f.Mix}, ext: ext,
+		labels: f.Labels, opt: f.Options, calib: calibration{T: f.Temperature, A: 1}, ext: ext,
 		vocab: vocabulary{terms: f.Terms, idf: f.IDF},
 		lin:   linear{k: len(f.Labels), w: f.W, b: f.B},
+	}
+	if len(f.TopPlatt) == 2 {
+		m.calib.A, m.calib.B = f.TopPlatt[0], f.TopPlatt[1]
 	}
 	m.vocab.reindex()
 	return m, nil
@@ -105,8 +109,10 @@ func (f *fileV1) check() error {
 		return fmt.Errorf("model has %d terms but %d idf weights", n, len(f.IDF))
 	case len(f.W) != n*k || len(f.B) != k:
 		return fmt.Errorf("model weights do not match %d terms × %d labels", n, k)
-	case !(f.Temperature > 0) || !(f.Mix >= 0 && f.Mix < 1):
-		return fmt.Errorf("model calibration T=%g mix=%g", f.Temperature, f.Mix)
+	case !(f.Temperature > 0):
+		return fmt.Errorf("model temperature %g", f.Temperature)
+	case f.TopPlatt != nil && (len(f.TopPlatt) != 2 || !(f.TopPlatt[0] > 0) || math.IsInf(f.TopPlatt[1], 0) || math.IsNaN(f.TopPlatt[1])):
+		return fmt.Errorf("model top-label calibration %v", f.TopPlatt)
 	}
 	if err := f.Options.validate(); err != nil {
 		return err

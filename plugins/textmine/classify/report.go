@@ -17,8 +17,8 @@ func (r Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "options: features=%s ngram=%d min-df=%d model=%s epochs=%d l2=%g lr=%g C=%g balanced=%t calib-folds=%d seed=%d\n",
 		o.Features, o.MaxNGram, o.MinDF, o.Model, o.Epochs, o.L2, o.LearningRate, o.C, o.Balanced, o.CalibrationFolds, o.Seed)
 	mean, sd := meanSD(r.FoldMacroF1)
-	fmt.Fprintf(&b, "accuracy %.4f  macro-F1 %.4f (folds %.4f ± %.4f)  ECE %.4f  log-loss %.4f  temperature %.3f  mix %.3f\n",
-		r.Accuracy, r.MacroF1, mean, sd, r.ECE, r.LogLoss, r.Temperature, r.Mix)
+	fmt.Fprintf(&b, "accuracy %.4f  macro-F1 %.4f (folds %.4f ± %.4f)  ECE %.4f  log-loss %.4f  calibration T=%.3f A=%.2f B=%.2f\n",
+		r.Accuracy, r.MacroF1, mean, sd, r.ECE, r.LogLoss, r.Temperature, r.TopA, r.TopB)
 	fmt.Fprintf(&b, "terms %d  model %.0f KiB  train %.2f s/fold  predict %.0f µs/message\n\n",
 		r.Terms, float64(r.ModelBytes)/1024, r.TrainSeconds, r.PredictMicros)
 

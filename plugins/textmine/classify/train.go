@@ -14,8 +14,8 @@ const seedStream = 0x7369796e67 // "siyng"
 // Train fits a model to examples. The same examples and options always give
 // the same model. With Options.CalibrationFolds ≥ 2 it first trains that many
 // models on parts of the data to collect out-of-fold scores and fits the
-// calibration on them — a softmax temperature and a small mix of the uniform
-// distribution — then trains the returned model on all data.
+// calibration on them — a softmax temperature and a Platt curve for the top
+// label's probability — then trains the returned model on all data.
 func Train(examples []Example, opt Options) (*Model, error) {
 	if err := opt.validate(); err != nil {
 		return nil, err
