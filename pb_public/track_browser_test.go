@@ -1,0 +1,127 @@
+package pbpublic_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"siyang/internal/browser"
+	"siyang/internal/testenv"
+	"siyang/plugins/workflow"
+)
+
+// The texts of the error boxes, which are empty (so invisible) when all is well.
+const (
+	fieldErrors = `document.getElementById("ticket-error").textContent + document.getElementById("query_code-error").textContent`
+	formError   = `document.getElementById("form-error").textContent`
+)
+
+// TestTrackPageInBrowser drives the progress lookup (index.html + track.js)
+// in Chromium at phone and desktop width, against the full app: field
+// errors, a wrong code, a real case and its timeline, a hostile title, and
+// a lost connection.
+func TestTrackPageInBrowser(t *testing.T) {
+	env := testenv.New(t)
+	appeal, code := env.Submit(t, testenv.SampleSubmission())
+	appeal = env.Do(t, appeal, "accept", env.Operator, workflow.Input{})
+	view, err := workflow.ResidentView(env.App, appeal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	timeline := view["timeline"].([]map[string]any)
+
+	hostile := testenv.SampleSubmission()
+	hostile.Title = `路灯<img src=x onerror="window.__xss=1"><script>window.__xss=1</script>`
+	xss, xssCode := env.Submit(t, hostile)
+
+	b := browser.Start(t)
+	url := browser.Serve(t, env.Handler(t))
+
+	for _, vp := range []browser.Viewport{browser.Phone, browser.Desktop} {
+		t.Run(vp.String(), func(t *testing.T) {
+			p := b.NewPage(t, vp)
+			p.Go(url + "/")
+			lookup := func(ticket, code string) {
+				t.Helper()
+				p.Fill("#ticket", ticket)
+				p.Fill("#query_code", code)
+				p.Click("#track-form button[type=submit]")
+			}
+
+			// (a) nothing entered: the server's field errors, in Chinese.
+			lookup("", "")
+			p.WaitText("#ticket-error", "请输入受理编号")
+			p.WaitText("#query_code-error", "请输入查询码")
+			p.Screenshot("1-empty")
+
+			// (b) a wrong code: one message that tells nothing about the
+			// case, and the field errors of (a) are gone.
+			lookup(appeal.GetString("ticket"), "ZZZZZZ")
+			p.WaitText("#form-error", "受理编号或查询码不正确")
+			if got := p.Eval(fieldErrors); got != "" {
+				t.Errorf("old field errors stay: %q", got)
+			}
+			if p.Eval(`document.getElementById("result").hidden`) != true {
+				t.Error("a wrong code shows a result")
+			}
+			p.Screenshot("2-wrong-code")
+
+			// (c) the right ticket (typed in lower case) and code: status
+			// and the public timeline, one entry per event.
+			lookup(strings.ToLower(appeal.GetString("ticket")), code)
+			p.WaitText("#result h2", appeal.GetString("ticket"))
+			if got := p.Text("#result .status"); got != "待派单" {
+				t.Errorf("status %q, want 待派单", got)
+			}
+			if got := p.Eval(formError); got != "" {
+				t.Errorf("the error of (b) stays: %q", got)
+			}
+			var entries []string
+			p.EvalInto(`Array.from(document.querySelectorAll("#result .timeline li span"), (s) => s.textContent)`, &entries)
+			if len(entries) != len(timeline) || len(entries) < 2 {
+				t.Fatalf("timeline shows %q, the API has %d entries", entries, len(timeline))
+			}
+			for i, e := range timeline {
+				want := fmt.Sprint(e["summary"])
+				if want == "" {
+					want = fmt.Sprint(e["label"])
+				}
+				if entries[i] != want {
+					t.Errorf("timeline entry %d is %q, want %q", i, entries[i], want)
+				}
+			}
+			// Nothing sticks out sideways, which on a phone means scrolling.
+			if p.Eval(`document.documentElement.scrollWidth <= window.innerWidth`) != true {
+				t.Errorf("the page is wider than the %s screen", vp)
+			}
+			p.Screenshot("3-found")
+
+			// (d) markup in a resident's title is shown as text, never run.
+			lookup(xss.GetString("ticket"), xssCode)
+			heading := p.WaitText("#result h2", xss.GetString("ticket"))
+			if !strings.Contains(heading, hostile.Title) {
+				t.Errorf("heading %q does not show the title %q as text", heading, hostile.Title)
+			}
+			if p.Exists("#result img") || p.Exists("#result script") {
+				t.Error("the title became elements")
+			}
+			if p.Eval(`window.__xss`) != nil {
+				t.Error("the title's script ran")
+			}
+			p.Screenshot("4-markup-as-text")
+			if errs := p.ConsoleErrors(); len(errs) != 0 {
+				t.Errorf("console errors: %q", errs)
+			}
+
+			// (e) the API cannot be reached: a message, not a broken page.
+			p.BlockURL("*/api/track")
+			lookup(appeal.GetString("ticket"), code)
+			p.WaitText("#form-error", "网络连接失败")
+			p.Screenshot("5-offline")
+			// The page catches the failure: nothing is thrown or logged.
+			if errs := p.ConsoleErrors(); len(errs) != 0 {
+				t.Errorf("console errors: %q", errs)
+			}
+		})
+	}
+}
