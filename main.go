@@ -12,6 +12,7 @@ import (
 	pbpublic "siyang/pb_public"
 	"siyang/plugins/demo"
 	"siyang/plugins/dispatch"
+	"siyang/plugins/portal"
 	"siyang/plugins/sla"
 	"siyang/plugins/workflow"
 )
@@ -31,6 +32,7 @@ func main() {
 	sla.MustRegister(app, sla.Config{Clock: clock, Actions: engine})
 	dispatch.MustRegister(app, app.RootCmd, dispatch.Config{Actions: engine})
 	demo.MustRegister(app, demo.Config{Enabled: demoData})
+	portal.MustRegister(app, portal.Config{})
 
 	pbpublic.Register(app)
 

@@ -17,6 +17,7 @@ import (
 	_ "siyang/migrations" // the schema under test
 	pbpublic "siyang/pb_public"
 	"siyang/plugins/dispatch"
+	"siyang/plugins/portal"
 	"siyang/plugins/sla"
 	"siyang/plugins/workflow"
 )
@@ -77,6 +78,7 @@ func newEnv(t testing.TB, dataDir string, fixtures bool) *Env {
 	pbpublic.Register(app)
 	env.Root = &cobra.Command{Use: "siyang", SilenceUsage: true}
 	env.Dispatch = dispatch.MustRegister(app, env.Root, dispatch.Config{Actions: env.Engine, RetrainEvery: -1})
+	portal.MustRegister(app, portal.Config{Now: now})
 	if !fixtures {
 		return env
 	}

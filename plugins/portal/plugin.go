@@ -1,0 +1,85 @@
+// Package portal is the backend of the residents' portal: 政务公开 articles
+// (with their rich text sanitised on save), 办事服务 and online appointments,
+// the public statistics and department scorecards, and the self-service
+// search for similar answered questions. See docs/portal.md.
+package portal
+
+import (
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"siyang/plugins/workflow"
+)
+
+// Config configures the portal plugin.
+type Config struct {
+	// Now is the platform's clock; nil means time.Now. It decides which
+	// slots are still bookable and which month "this month" is. Tests
+	// inject one (together with workflow.Config.Now).
+	Now func() time.Time
+
+	// MinCases is the number of cases a department needs in a period for
+	// its scorecard rates to be shown; below it they are withheld
+	// (insufficient: true). Zero means 3.
+	MinCases int
+
+	// SimilarLimit is how many answered questions /api/portal/similar
+	// answers at most. Zero means 5.
+	SimilarLimit int
+
+	// SimilarThreshold is the lowest bigram cosine similarity worth showing
+	// a resident. Zero means 0.15.
+	SimilarThreshold float64
+}
+
+type plugin struct {
+	app    core.App
+	config Config
+}
+
+// MustRegister is Register that panics on error.
+func MustRegister(app core.App, config Config) {
+	if err := Register(app, config); err != nil {
+		panic(err)
+	}
+}
+
+// Register binds the portal's record hooks (article sanitising, the guards
+// on slots and appointments, knowledge hit counting) and its endpoints.
+func Register(app core.App, config Config) error {
+	if config.Now == nil {
+		config.Now = time.Now
+	}
+	if config.MinCases <= 0 {
+		config.MinCases = 3
+	}
+	if config.SimilarLimit <= 0 {
+		config.SimilarLimit = 5
+	}
+	if config.SimilarThreshold <= 0 {
+		config.SimilarThreshold = 0.15
+	}
+	p := &plugin{app: app, config: config}
+
+	bindArticles(app, config.Now)
+	bindSlotGuards(app)
+	bindAppointmentGuards(app)
+	bindKnowledgeHits(app)
+
+	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+		e.Router.POST("/api/portal/appointments", p.handleBook)
+		e.Router.POST("/api/portal/appointments/cancel", p.handleCancel)
+		e.Router.POST("/api/portal/appointments/lookup", p.handleLookup)
+		e.Router.GET("/api/portal/appointments/day", p.handleDay).Bind(workflow.RequireStaff())
+		e.Router.POST("/api/portal/appointments/{id}/status", p.handleMark).Bind(workflow.RequireStaff())
+		e.Router.GET("/api/portal/stats", p.handleStats)
+		e.Router.GET("/api/portal/scorecards", p.handleScorecards)
+		e.Router.GET("/api/portal/similar", p.handleSimilar)
+		return e.Next()
+	})
+	return nil
+}
+
+// now is the platform's clock.
+func (p *plugin) now() time.Time { return p.config.Now() }
