@@ -18,6 +18,16 @@ type Actor struct {
 	QueryCode  string       // query code offered by an anonymous resident
 	IsSystem   bool
 	IP         string
+	// Via names the channel of an actor without a login record, e.g. a
+	// department's system through its API key ("deptapi"); it is recorded
+	// in the timeline entry.
+	Via string
+}
+
+// DepartmentSystem is the actor of a department's own IT system: it acts
+// with the rights of that department's handlers.
+func DepartmentSystem(department, via string) Actor {
+	return Actor{StaffRole: "handler", Department: department, Via: via}
 }
 
 // SystemActor is used by timers and integrations inside the binary.

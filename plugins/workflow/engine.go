@@ -151,7 +151,7 @@ func FindAppeal(app core.App, ref string) (*core.Record, error) {
 func authorize(action Action, actor Actor, appeal *core.Record) (Role, error) {
 	roles := actor.RolesFor(appeal)
 	if len(roles) == 0 {
-		if actor.Record == nil && !actor.IsSystem && actor.QueryCode == "" {
+		if actor.Record == nil && !actor.IsSystem && actor.QueryCode == "" && actor.StaffRole == "" {
 			return "", apiError(http.StatusUnauthorized, "请先登录，或提供受理编号和查询码", nil)
 		}
 		return "", NotFound("工单不存在或您无权查看")
@@ -212,7 +212,12 @@ func (s *step) writeEvent(to Status) (*core.Record, error) {
 	e.Set("actor_role", s.actor.actorRoleName([]Role{s.role}))
 	if s.actor.Record != nil && s.actor.Record.Collection().Name == "staff" {
 		e.Set("actor_staff", s.actor.Record.Id)
+	}
+	if s.actor.Department != "" {
 		e.Set("actor_department", s.actor.Department)
+	}
+	if s.actor.Via != "" {
+		s.data["via"] = s.actor.Via
 	}
 	e.Set("from_status", string(s.from))
 	e.Set("to_status", string(to))
