@@ -299,3 +299,22 @@ func policyID(t *testing.T, env *testenv.Env) string {
 	}
 	return p.Id
 }
+
+// TestDepartmentSystemActsAsItsHandlers: a department's system (API key,
+// no login record) has exactly that department's handler rights, and the
+// timeline says which channel acted.
+func TestDepartmentSystemActsAsItsHandlers(t *testing.T) {
+	env := testenv.New(t)
+	a := env.Reach(t, workflow.Dispatched)
+	other := workflow.DepartmentSystem(env.DeptC.Id, "deptapi")
+	if _, err := env.Engine.Perform(env.App, workflow.Request{Appeal: a.Id, Action: "sign", Actor: other}); apiStatus(err) != 404 {
+		t.Errorf("another department's system: %v", err)
+	}
+	res, err := env.Engine.Perform(env.App, workflow.Request{Appeal: a.Id, Action: "sign", Actor: workflow.DepartmentSystem(env.DeptA.Id, "deptapi")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Appeal.GetString("status") != "handling" || res.Event.GetString("actor_department") != env.DeptA.Id || !strings.Contains(res.Event.GetString("data"), `"via":"deptapi"`) {
+		t.Errorf("event: %v", res.Event.PublicExport())
+	}
+}
