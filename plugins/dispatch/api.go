@@ -50,8 +50,8 @@ func (p *plugin) handleSuggest(e *core.RequestEvent) error {
 	}
 	dups := make([]map[string]any, len(s.Duplicates))
 	for i, d := range s.Duplicates {
-		dups[i] = map[string]any{"id": d.Appeal.Id, "ticket": d.Appeal.GetString("ticket"), "title": d.Appeal.GetString("title"),
-			"status": d.Appeal.GetString("status"), "score": d.Score, "same_place": d.Place}
+		dups[i] = map[string]any{"id": d.Appeal.Id, "ticket": d.Appeal.Ticket, "title": d.Appeal.Title,
+			"status": d.Appeal.Status, "score": d.Score, "same_place": d.Place}
 	}
 	out["duplicates"] = dups
 	return e.JSON(http.StatusOK, out)

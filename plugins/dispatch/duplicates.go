@@ -13,24 +13,37 @@ import (
 
 // Duplicate is an open appeal that looks like the same problem at the same place.
 type Duplicate struct {
-	Appeal *core.Record
+	Appeal Candidate
 	Score  float64 // 0–1
 	Text   float64 // text similarity
 	Place  bool    // same township or a similar address
 }
 
-// openStatuses are the states a case can still be merged into.
-var openStatuses = []any{"submitted", "accepted", "dispatched", "handling", "suspended", "replied"}
+// Candidate is the little of an open appeal the comparison needs; reading
+// whole records (60-odd fields each) would dominate the cost of an intake.
+type Candidate struct {
+	Id      string `db:"id"`
+	Ticket  string `db:"ticket"`
+	Title   string `db:"title"`
+	Address string `db:"address"`
+	Region  string `db:"region"`
+	Status  string `db:"status"`
+}
+
+// openStatus are the states a case can still be merged into.
+var openStatus = map[string]bool{"submitted": true, "accepted": true, "dispatched": true, "handling": true, "suspended": true, "replied": true}
 
 // FindDuplicates looks among the open appeals of the last window (same
 // township if known, else same category, else all; the most recent
 // candidateLimit) for ones about the same problem at the same place.
 func FindDuplicates(app core.App, a *core.Record, window time.Duration, threshold float64) ([]Duplicate, error) {
 	since, _ := types.ParseDateTime(time.Now().Add(-window))
-	q := app.RecordQuery("appeals").
-		AndWhere(dbx.In("status", openStatuses...)).
-		AndWhere(dbx.NewExp("created >= {:since}", dbx.Params{"since": since.String()})).
-		OrderBy("created DESC").Limit(candidateLimit)
+	// Walk the most recent appeals of the place (or category) through the
+	// (region|category, created) index and keep the open ones: a filter on
+	// status would make SQLite sort every open appeal on each intake.
+	q := app.DB().Select("id", "ticket", "title", "address", "region", "status").From("appeals").
+		Where(dbx.NewExp("created >= {:since}", dbx.Params{"since": since.String()})).
+		OrderBy("created DESC").Limit(2 * candidateLimit)
 	if a.Id != "" {
 		q.AndWhere(dbx.Not(dbx.HashExp{"id": a.Id}))
 	}
@@ -40,15 +53,25 @@ func FindDuplicates(app core.App, a *core.Record, window time.Duration, threshol
 	case a.GetString("category") != "":
 		q.AndWhere(dbx.HashExp{"category": a.GetString("category")})
 	}
-	var candidates []*core.Record
-	if err := q.All(&candidates); err != nil {
+	var recent []Candidate
+	if err := q.All(&recent); err != nil {
+		return nil, err
+	}
+	candidates := recent[:0]
+	for _, c := range recent {
+		if openStatus[c.Status] && len(candidates) < candidateLimit {
+			candidates = append(candidates, c)
+		}
+	}
+	vectors, err := textVectors(app, candidates)
+	if err != nil {
 		return nil, err
 	}
 	mine := bigrams(a.GetString("title") + " " + a.GetString("content"))
 	myPlace := bigrams(a.GetString("address"))
 	var out []Duplicate
 	for _, c := range candidates {
-		text := cosine(mine, bigrams(c.GetString("title")+" "+c.GetString("content")))
+		text := cosine(mine, vectors[c.Id])
 		place := samePlace(a, c, myPlace)
 		score := text
 		if place {
@@ -68,41 +91,49 @@ func FindDuplicates(app core.App, a *core.Record, window time.Duration, threshol
 }
 
 const (
-	candidateLimit = 500
+	candidateLimit = 200
 	maxDuplicates  = 5
 )
 
 // samePlace: the same township, or addresses that share most of their wording.
-func samePlace(a, b *core.Record, aAddr map[string]float64) bool {
-	if a.GetString("region") != "" && a.GetString("region") == b.GetString("region") {
-		if a.GetString("address") == "" || b.GetString("address") == "" {
+func samePlace(a *core.Record, b Candidate, aAddr vector) bool {
+	if a.GetString("region") != "" && a.GetString("region") == b.Region {
+		if a.GetString("address") == "" || b.Address == "" {
 			return true
 		}
 	}
-	if len(aAddr) == 0 || b.GetString("address") == "" {
+	if len(aAddr) == 0 || b.Address == "" {
 		return false
 	}
-	return cosine(aAddr, bigrams(b.GetString("address"))) >= 0.5
+	v, ok := addressCache.get(b.Id)
+	if !ok {
+		v = bigrams(b.Address)
+		addressCache.put(b.Id, v)
+	}
+	return cosine(aAddr, v) >= 0.5
 }
+
+// vector counts character bigrams, each packed into one integer.
+type vector map[uint64]float64
 
 // bigrams counts the character bigrams of the letters and digits of s
 // (punctuation and spaces dropped), the usual unit for short Chinese text.
-func bigrams(s string) map[string]float64 {
+func bigrams(s string) vector {
 	var runes []rune
 	for _, r := range normalize(s) {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			runes = append(runes, r)
 		}
 	}
-	m := make(map[string]float64, len(runes))
+	m := make(vector, len(runes))
 	for i := 0; i+1 < len(runes); i++ {
-		m[string(runes[i:i+2])]++
+		m[uint64(runes[i])<<32|uint64(runes[i+1])]++
 	}
 	return m
 }
 
 // cosine similarity of two bigram count vectors.
-func cosine(a, b map[string]float64) float64 {
+func cosine(a, b vector) float64 {
 	if len(a) == 0 || len(b) == 0 {
 		return 0
 	}

@@ -99,7 +99,7 @@ func (p *plugin) Suggest(app core.App, a *core.Record) (*Suggestion, error) {
 	if len(s.Duplicates) > 0 {
 		tickets := make([]string, len(s.Duplicates))
 		for i, d := range s.Duplicates {
-			tickets[i] = d.Appeal.GetString("ticket")
+			tickets[i] = d.Appeal.Ticket
 		}
 		why = append(why, "疑似重复："+strings.Join(tickets, "、"))
 	}
