@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pocketbase/dbx"
+
 	"siyang/internal/browser"
 	"siyang/internal/testenv"
 	"siyang/plugins/workflow"
@@ -16,7 +18,7 @@ const (
 	formError   = `document.getElementById("form-error").textContent`
 )
 
-// TestTrackPageInBrowser drives the progress lookup (index.html + track.js)
+// TestTrackPageInBrowser drives the progress lookup (track.html + track.js)
 // in Chromium at phone and desktop width, against the full app: field
 // errors, a wrong code, a real case and its timeline, a hostile title, and
 // a lost connection.
@@ -40,7 +42,7 @@ func TestTrackPageInBrowser(t *testing.T) {
 	for _, vp := range []browser.Viewport{browser.Phone, browser.Desktop} {
 		t.Run(vp.String(), func(t *testing.T) {
 			p := b.NewPage(t, vp)
-			p.Go(url + "/")
+			p.Go(url + "/track.html")
 			lookup := func(ticket, code string) {
 				t.Helper()
 				p.Fill("#ticket", ticket)
@@ -48,7 +50,8 @@ func TestTrackPageInBrowser(t *testing.T) {
 				p.Click("#track-form button[type=submit]")
 			}
 
-			// (a) nothing entered: the server's field errors, in Chinese.
+			// (a) nothing entered: an error beside each field, in Chinese
+			// (the page checks first, with the server's words).
 			lookup("", "")
 			p.WaitText("#ticket-error", "请输入受理编号")
 			p.WaitText("#query_code-error", "请输入查询码")
@@ -123,5 +126,69 @@ func TestTrackPageInBrowser(t *testing.T) {
 				t.Errorf("console errors: %q", errs)
 			}
 		})
+	}
+}
+
+// TestTrackActionsInBrowser: a resident adds material (text and a photo) to
+// a case in hand, sees it on the timeline, then withdraws the case after
+// confirming; nothing is remembered on the device unless asked.
+func TestTrackActionsInBrowser(t *testing.T) {
+	s := newSite(t)
+	appeal, code := s.Submit(t, testenv.SampleSubmission())
+	appeal = s.Do(t, appeal, "accept", s.Operator, workflow.Input{})
+	ticket := appeal.GetString("ticket")
+	photo := writePNG(t, 300, 200)
+
+	p := s.open(t, browser.Phone, "track.html?ticket="+ticket)
+	p.Fill("#query_code", code)
+	p.Click("#track-form button[type=submit]")
+	p.WaitText("#result .status", "待派单")
+	p.WaitVisible("#supplement")
+	p.WaitVisible("#withdraw")
+	if p.Eval(`document.getElementById("rate").hidden`) != true {
+		t.Error("the rating form shows before the reply")
+	}
+
+	// 补充材料: nothing written is refused by the page; text and a photo go.
+	p.Click("#supplement-send")
+	p.WaitText("#supplement-content-error", "请填写补充内容或上传附件")
+	p.Fill("#supplement-content", "补充：晚上8点以后整栋楼前都没有照明。<b>加粗</b>")
+	p.SetFiles("#supplement-photos", photo)
+	p.WaitText("#supplement-photos-status", "已添加 1 张照片")
+	p.Click("#supplement-send")
+	p.WaitText("#result .notice", "补充材料已提交")
+	p.WaitText("#result .timeline", "诉求人补充了材料")
+	p.WaitText("#result .timeline .note", "补充：晚上8点以后整栋楼前都没有照明。<b>加粗</b>")
+	p.Screenshot("1-supplemented")
+	events, err := s.App.FindRecordsByFilter("appeal_events", "appeal = {:id} && action = 'supplement'", "", 0, 0, dbx.Params{"id": appeal.Id})
+	if err != nil || len(events) != 1 || len(events[0].GetStringSlice("attachments")) != 1 {
+		t.Errorf("supplement events %v (%v), want one with a photo", events, err)
+	}
+
+	// 撤回: asks first; 不撤回 changes nothing.
+	p.Click("#withdraw-start")
+	p.WaitVisible("#withdraw-confirm")
+	p.Click("#withdraw-no")
+	if p.Eval(`document.getElementById("withdraw-confirm").hidden`) != true || p.Eval(`document.activeElement.id`) != "withdraw-start" {
+		t.Error("不撤回 does not close the question")
+	}
+	p.Click("#withdraw-start")
+	p.Fill("#withdraw-note", "问题已自行解决")
+	p.Screenshot("2-withdraw-confirm")
+	p.Click("#withdraw-yes")
+	p.WaitText("#result .status", "已撤回")
+	p.WaitText("#result .notice", "诉求已撤回")
+	if p.Eval(`document.getElementById("withdraw").hidden && document.getElementById("supplement").hidden`) != true {
+		t.Error("actions stay on a withdrawn case")
+	}
+	checkPage(t, p, "withdrawn")
+
+	// Not ticked 在本设备记住: a reload forgets the case.
+	if p.Eval(`sessionStorage.length`) != float64(0) {
+		t.Error("the code was stored without asking")
+	}
+	p.Go(s.url + "/track.html")
+	if p.Value("#query_code") != "" || p.Eval(`document.getElementById("result").hidden`) != true {
+		t.Error("the case comes back after a reload without 在本设备记住")
 	}
 }
