@@ -11,7 +11,9 @@ import (
 	_ "siyang/migrations"
 	pbpublic "siyang/pb_public"
 	"siyang/plugins/demo"
+	"siyang/plugins/deptapi"
 	"siyang/plugins/dispatch"
+	"siyang/plugins/open311"
 	"siyang/plugins/portal"
 	"siyang/plugins/sla"
 	"siyang/plugins/workflow"
@@ -33,6 +35,8 @@ func main() {
 	dispatch.MustRegister(app, app.RootCmd, dispatch.Config{Actions: engine})
 	demo.MustRegister(app, demo.Config{Enabled: demoData})
 	portal.MustRegister(app, portal.Config{})
+	deptapi.MustRegister(app, deptapi.Config{Actions: engine})
+	open311.MustRegister(app, open311.Config{Intake: engine})
 
 	pbpublic.Register(app)
 

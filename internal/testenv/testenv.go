@@ -16,7 +16,9 @@ import (
 	"siyang/hooks"
 	_ "siyang/migrations" // the schema under test
 	pbpublic "siyang/pb_public"
+	"siyang/plugins/deptapi"
 	"siyang/plugins/dispatch"
+	"siyang/plugins/open311"
 	"siyang/plugins/portal"
 	"siyang/plugins/sla"
 	"siyang/plugins/workflow"
@@ -79,6 +81,8 @@ func newEnv(t testing.TB, dataDir string, fixtures bool) *Env {
 	env.Root = &cobra.Command{Use: "siyang", SilenceUsage: true}
 	env.Dispatch = dispatch.MustRegister(app, env.Root, dispatch.Config{Actions: env.Engine, RetrainEvery: -1})
 	portal.MustRegister(app, portal.Config{Now: now})
+	deptapi.MustRegister(app, deptapi.Config{Actions: env.Engine})
+	open311.MustRegister(app, open311.Config{Intake: env.Engine, Now: now})
 	if !fixtures {
 		return env
 	}
