@@ -13,9 +13,11 @@ import (
 	"siyang/plugins/demo"
 	"siyang/plugins/deptapi"
 	"siyang/plugins/dispatch"
+	"siyang/plugins/notify"
 	"siyang/plugins/open311"
 	"siyang/plugins/portal"
 	"siyang/plugins/sla"
+	"siyang/plugins/webhooks"
 	"siyang/plugins/workflow"
 )
 
@@ -37,6 +39,8 @@ func main() {
 	portal.MustRegister(app, portal.Config{})
 	deptapi.MustRegister(app, deptapi.Config{Actions: engine})
 	open311.MustRegister(app, open311.Config{Intake: engine})
+	webhooks.MustRegister(app, webhooks.Config{})
+	notify.MustRegister(app, notify.Config{})
 
 	pbpublic.Register(app)
 

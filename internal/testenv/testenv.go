@@ -18,9 +18,11 @@ import (
 	pbpublic "siyang/pb_public"
 	"siyang/plugins/deptapi"
 	"siyang/plugins/dispatch"
+	"siyang/plugins/notify"
 	"siyang/plugins/open311"
 	"siyang/plugins/portal"
 	"siyang/plugins/sla"
+	"siyang/plugins/webhooks"
 	"siyang/plugins/workflow"
 )
 
@@ -31,6 +33,10 @@ type Env struct {
 	SLA    *sla.Plugin
 	// Dispatch is the rules, classifier and flags plugin.
 	Dispatch *dispatch.Plugin
+	// Webhooks is the outbox deliverer; tests call DeliverDue and move Now.
+	Webhooks *webhooks.Plugin
+	// Notify sends mails (when SMTP is enabled in the settings) and SMS.
+	Notify *notify.Plugin
 	// Root holds the binary's commands that plugins add (see RunCommand).
 	Root *cobra.Command
 
@@ -83,6 +89,8 @@ func newEnv(t testing.TB, dataDir string, fixtures bool) *Env {
 	portal.MustRegister(app, portal.Config{Now: now})
 	deptapi.MustRegister(app, deptapi.Config{Actions: env.Engine})
 	open311.MustRegister(app, open311.Config{Intake: env.Engine, Now: now})
+	env.Notify = notify.MustRegister(app, notify.Config{SendTimeout: 2 * time.Second})
+	env.Webhooks = webhooks.MustRegister(app, webhooks.Config{Now: now, Interval: -1, BaseDelay: time.Second, MaxDelay: 8 * time.Second, MaxAttempts: 5, Timeout: time.Second})
 	if !fixtures {
 		return env
 	}
