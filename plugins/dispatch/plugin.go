@@ -9,10 +9,10 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/go-co-op/gocron/v2"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
 
+	"siyang/internal/timer"
 	"siyang/plugins/textmine/classify"
 	"siyang/plugins/workflow"
 )
@@ -49,10 +49,9 @@ type Config struct {
 }
 
 type plugin struct {
-	app       core.App
-	config    Config
-	models    *modelStore
-	scheduler gocron.Scheduler
+	app    core.App
+	config Config
+	models *modelStore
 }
 
 // Plugin is the registered dispatch helper.
@@ -128,16 +127,12 @@ func Register(app core.App, rootCmd *cobra.Command, config Config) (*Plugin, err
 
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		p.bindRoutes(e)
-		if err := p.startRetraining(); err != nil {
-			return err
-		}
 		return e.Next()
 	})
-	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
-		if p.scheduler != nil {
-			_ = p.scheduler.Shutdown()
+	timer.Bind(app, "classifier-retrain", p.config.RetrainEvery, func() {
+		if _, _, err := p.Retrain(false); err != nil {
+			p.app.Logger().Warn("classifier retrain skipped", "error", err)
 		}
-		return e.Next()
 	})
 	bindCommands(app, rootCmd, p)
 	return &Plugin{p: p}, nil
@@ -159,26 +154,5 @@ func (p *plugin) analyse(app core.App, a *core.Record) error {
 		return fmt.Errorf("dispatch suggestion: %w", err)
 	}
 	s.Apply(a)
-	return nil
-}
-
-func (p *plugin) startRetraining() error {
-	if p.config.RetrainEvery < 0 || p.scheduler != nil {
-		return nil
-	}
-	s, err := gocron.NewScheduler()
-	if err != nil {
-		return err
-	}
-	_, err = s.NewJob(gocron.DurationJob(p.config.RetrainEvery), gocron.NewTask(func() {
-		if _, _, err := p.Retrain(false); err != nil {
-			p.app.Logger().Warn("classifier retrain skipped", "error", err)
-		}
-	}), gocron.WithSingletonMode(gocron.LimitModeReschedule), gocron.WithName("classifier-retrain"))
-	if err != nil {
-		return err
-	}
-	s.Start()
-	p.scheduler = s
 	return nil
 }

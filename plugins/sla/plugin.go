@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/go-co-op/gocron/v2"
 	"github.com/pocketbase/pocketbase/core"
 
+	"siyang/internal/timer"
 	"siyang/plugins/workflow"
 )
 
@@ -38,10 +38,9 @@ type Config struct {
 }
 
 type plugin struct {
-	app       core.App
-	config    Config
-	clock     *Clock
-	scheduler gocron.Scheduler
+	app    core.App
+	config Config
+	clock  *Clock
 }
 
 // Plugin is the registered SLA engine.
@@ -89,15 +88,9 @@ func Register(app core.App, config Config) (*Plugin, error) {
 
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		p.bindRoutes(e)
-		if err := p.startTimer(); err != nil {
-			return err
-		}
 		return e.Next()
 	})
-	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
-		p.stopTimer()
-		return e.Next()
-	})
+	timer.Bind(app, "sla-sweep", p.config.SweepInterval, p.sweepEvery)
 	return &Plugin{p: p}, nil
 }
 
@@ -106,37 +99,4 @@ func (p *plugin) now() time.Time {
 		return p.config.Now().UTC()
 	}
 	return time.Now().UTC()
-}
-
-// startTimer runs the sweeper as a singleton: a sweep still running when the
-// next is due makes that one wait for the following slot.
-func (p *plugin) startTimer() error {
-	if p.config.SweepInterval < 0 || p.scheduler != nil {
-		return nil
-	}
-	s, err := gocron.NewScheduler()
-	if err != nil {
-		return fmt.Errorf("sla: scheduler: %w", err)
-	}
-	_, err = s.NewJob(
-		gocron.DurationJob(p.config.SweepInterval),
-		gocron.NewTask(p.sweepEvery),
-		gocron.WithSingletonMode(gocron.LimitModeReschedule),
-		gocron.WithName("sla-sweep"),
-	)
-	if err != nil {
-		return fmt.Errorf("sla: sweep job: %w", err)
-	}
-	s.Start()
-	p.scheduler = s
-	return nil
-}
-
-func (p *plugin) stopTimer() {
-	if p.scheduler != nil {
-		if err := p.scheduler.Shutdown(); err != nil {
-			p.app.Logger().Warn("sla: scheduler shutdown", "error", err)
-		}
-		p.scheduler = nil
-	}
 }

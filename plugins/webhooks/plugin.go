@@ -12,8 +12,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/go-co-op/gocron/v2"
 	"github.com/pocketbase/pocketbase/core"
+
+	"siyang/internal/timer"
 )
 
 // Config configures the webhooks plugin. Zero values mean the defaults.
@@ -60,9 +61,8 @@ type Config struct {
 }
 
 type plugin struct {
-	app       core.App
-	config    Config
-	scheduler gocron.Scheduler
+	app    core.App
+	config Config
 
 	passMu  sync.Mutex // one delivery pass at a time in this process
 	pending sync.Mutex // guards again/running
@@ -136,11 +136,9 @@ func Register(app core.App, config Config) (*Plugin, error) {
 
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		e.Router.POST("/api/webhooks/outbox/{id}/replay", p.handleReplay)
-		if err := p.startTimer(); err != nil {
-			return err
-		}
 		return e.Next()
 	})
+	timer.Bind(app, "webhooks-deliver", p.config.Interval, p.deliverEvery)
 	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
 		p.stop()
 		return e.Next()
@@ -155,42 +153,12 @@ func (p *plugin) now() time.Time {
 	return time.Now().UTC()
 }
 
-// startTimer runs the deliverer as a singleton job: a pass still running
-// when the next is due makes that one wait for the following slot.
-func (p *plugin) startTimer() error {
-	if p.config.Interval < 0 || p.scheduler != nil {
-		return nil
-	}
-	s, err := gocron.NewScheduler()
-	if err != nil {
-		return fmt.Errorf("webhooks: scheduler: %w", err)
-	}
-	_, err = s.NewJob(
-		gocron.DurationJob(p.config.Interval),
-		gocron.NewTask(p.deliverEvery),
-		gocron.WithSingletonMode(gocron.LimitModeReschedule),
-		gocron.WithName("webhooks-deliver"),
-	)
-	if err != nil {
-		return fmt.Errorf("webhooks: deliver job: %w", err)
-	}
-	s.Start()
-	p.scheduler = s
-	return nil
-}
-
 // stop ends the timer and waits for nudged passes, so that nothing touches
 // the database after the app is gone.
 func (p *plugin) stop() {
 	p.pending.Lock()
 	p.closed = true
 	p.pending.Unlock()
-	if p.scheduler != nil {
-		if err := p.scheduler.Shutdown(); err != nil {
-			p.app.Logger().Warn("webhooks: scheduler shutdown", "error", err)
-		}
-		p.scheduler = nil
-	}
 	p.wg.Wait()
 }
 
