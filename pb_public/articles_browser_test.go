@@ -64,6 +64,8 @@ func TestArticlesInBrowser(t *testing.T) {
 	p.WaitFor(`location.search.includes("kind=notice") && document.querySelectorAll("#list .title").length === 1`)
 	p.Go(s.url + "/articles.html?q=" + "医")
 	p.WaitText("#list-title", "“医”的搜索结果")
+	// The heading changes before the results arrive: wait for the list.
+	p.WaitFor(`document.querySelectorAll("#list .title").length === 2`)
 	if got := titles(); len(got) != 2 {
 		t.Errorf("search 医: %q, want the policy and its interpretation", got)
 	}
