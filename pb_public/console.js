@@ -99,8 +99,10 @@
 
   function renderRows(rows) {
     var focused = document.activeElement && document.activeElement.getAttribute("data-id");
+    var hadFocus = queue.contains(document.activeElement);
     if (!rows.length) {
       ST.fill(queue, el("li", { class: "empty" }, "队列为空。新的工单会自动出现在这里。"));
+      if (hadFocus) document.getElementById("queue-heading").focus();
       return;
     }
     ST.fill(queue, rows.map(function (r) {
@@ -112,8 +114,9 @@
       ], open);
     }));
     ST.markCurrent(queue, openId);
-    if (focused) {
-      var again = queue.querySelector('button[data-id="' + focused + '"]');
+    if (hadFocus) {
+      // keep the focus on its row, or on the first one when it left the queue
+      var again = queue.querySelector('button[data-id="' + focused + '"]') || queue.querySelector("button.case");
       if (again) again.focus();
     }
   }
@@ -291,9 +294,12 @@
   function leave(res) {
     ST.fill(detail, el("p", { class: "notice", role: "status" }, res.appeal.ticket + " 已处理，当前状态：" + res.appeal.status_label + "。"));
     openId = "";
-    soon();
+    var done = queue.querySelector('button[data-id="' + res.appeal.id + '"]');
+    if (done) done.parentNode.remove();
     var first = queue.querySelector("button.case");
     if (first) first.focus();
+    else document.getElementById("queue-heading").focus();
+    soon();
   }
 
   function renderSuggestion(box, s, a) {

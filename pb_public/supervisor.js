@@ -41,7 +41,7 @@
     var period = document.getElementById("period").value;
     var table = document.getElementById("rates");
     pb.send("/api/portal/scorecards", { query: period ? { period: period } : {} }).then(function (s) {
-      document.getElementById("rates-note").textContent = s.period + "：响应率 = 按时签收数 / 应签收数；按时办结率 = 期限内答复数 / 答复数；满意率 = 满意（含基本满意）/ 参评数。" +
+      document.getElementById("rates-note").textContent = s.period + "：响应率 = 按时签收数 / 应签收数；按时办结率 = 期限内答复数 / 答复数；满意率 = 满意和非常满意数 / 参评数（基本满意不计入）。" +
         "案件少于 " + s.min_cases + " 件的单位不计算比率。";
       ST.fill(table,
         el("thead", null, el("tr", null, ["单位", "案件数", "响应率", "按时办结率", "满意率", "综合得分", "排名"].map(function (h) { return el("th", { scope: "col" }, h); }))),

@@ -69,6 +69,7 @@
     var list = Object.keys(cases).map(function (id) { return cases[id]; });
     list.sort(view === "done" ? function (x, y) { return x.updated < y.updated ? 1 : -1; } : ST.byDeadline);
     var focused = document.activeElement && document.activeElement.getAttribute("data-id");
+    var hadFocus = queue.contains(document.activeElement);
     if (!list.length) {
       ST.fill(queue, el("li", { class: "empty" }, view === "todo" ? "暂无待办工单。新派单会自动出现在这里。" : "暂无工单。"));
       return;
@@ -82,8 +83,8 @@
       ], openCase);
     }));
     ST.markCurrent(queue, openId);
-    if (focused) {
-      var again = queue.querySelector('button[data-id="' + focused + '"]');
+    if (hadFocus) {
+      var again = queue.querySelector('button[data-id="' + focused + '"]') || queue.querySelector("button.case");
       if (again) again.focus();
     }
   }
