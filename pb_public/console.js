@@ -387,28 +387,34 @@
     return form;
   }
 
-  // kbLookup lists knowledge answers like the text (public ones through the
-  // portal's similarity endpoint, the rest by keyword), each with a button
-  // that puts the answer into target.
-  function kbLookup(text, target) {
-    var box = el("div", { class: "kb", "aria-live": "polite" }, el("p", { class: "muted" }, "正在查找知识库…"));
-    var q = String(text || "").slice(0, 500);
-    var words = q.replace(/[，。？！、,.?!\s]+/g, " ").trim().split(" ").filter(function (w) { return w.length >= 2; }).slice(0, 4);
-    var kw = words.length ? pb.collection("knowledge").getList(1, 5, {
-      filter: words.map(function (w) { return pb.filter("(question ~ {:w} || keywords ~ {:w})", { w: w }); }).join(" || "), sort: "-hits"
-    }).then(function (r) { return r.items; }) : Promise.resolve([]);
-    Promise.all([pb.send("/api/portal/similar", { query: { q: q } }).then(function (r) { return r.items || []; }).catch(function () { return []; }), kw]).then(function (r) {
-      var seen = {};
-      var items = r[0].filter(function (i) { return i.source === "knowledge"; }).map(function (i) { return { id: i.id, question: i.title, answer: i.answer }; })
-        .concat(r[1].map(function (k) { return { id: k.id, question: k.question, answer: k.answer }; }))
-        .filter(function (i) { return !seen[i.id] && (seen[i.id] = true); });
-      if (!items.length) { ST.fill(box, el("p", { class: "muted" }, "知识库中没有找到相近的问题，请自行撰写答复或派单办理。")); return; }
-      ST.fill(box, el("ul", null, items.map(function (i) {
+  // kbLookup offers knowledge answers for a question: at first the public
+  // entries most like its title (the portal's similarity endpoint), then
+  // whatever the operator searches for by keyword (internal entries too);
+  // each answer has a button that puts it into target.
+  function kbLookup(title, target) {
+    var results = el("div", { "aria-live": "polite" }, el("p", { class: "muted" }, "正在查找知识库…"));
+    var input = el("input", { type: "search", "aria-label": "按关键词查找知识库", placeholder: "按关键词查找知识库（如 居住证）" });
+    var find = el("button", { type: "button", class: "secondary" }, "查找知识库");
+    function show(items) {
+      if (!items.length) { ST.fill(results, el("p", { class: "muted" }, "知识库中没有找到相近的问题，请自行撰写答复，或派单办理。")); return; }
+      ST.fill(results, el("ul", { class: "kb-items" }, items.map(function (i) {
         return el("li", null, el("strong", null, i.question), el("p", { class: "pre muted" }, ST.clip(i.answer, 200)),
           el("button", { type: "button", class: "secondary", "data-kb": i.id, onclick: function () { target.value = i.answer; target.focus(); } }, "使用此答案"));
       })));
-    });
-    return box;
+    }
+    function failed(err) { ST.fill(results, el("p", { class: "form-error" }, "知识库查找失败：" + ST.message(err))); }
+    pb.send("/api/portal/similar", { query: { q: String(title || "").slice(0, 200) } }).then(function (r) {
+      show((r.items || []).filter(function (i) { return i.source === "knowledge"; }).map(function (i) { return { id: i.id, question: i.title, answer: i.answer }; }));
+    }).catch(failed);
+    function search() {
+      var q = input.value.trim();
+      if (!q) return;
+      pb.collection("knowledge").getList(1, 8, { filter: pb.filter("question ~ {:q} || answer ~ {:q} || keywords ~ {:q}", { q: q }), sort: "-hits" })
+        .then(function (r) { show(r.items); }).catch(failed);
+    }
+    find.addEventListener("click", search);
+    input.addEventListener("keydown", function (ev) { if (ev.key === "Enter") { ev.preventDefault(); search(); } });
+    return el("div", { class: "kb" }, el("div", { class: "row" }, input, find), results);
   }
 
   function directAnswerForm(a) {
@@ -419,7 +425,7 @@
       done: leave
     });
     var area = f.querySelector("textarea[name=content]");
-    f.insertBefore(kbLookup(a.title + " " + a.content, area), f.querySelector("button[type=submit]"));
+    f.insertBefore(kbLookup(a.title, area), f.querySelector("button[type=submit]"));
     return f;
   }
 

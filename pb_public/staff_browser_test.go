@@ -295,3 +295,133 @@ func TestSupervisorView(t *testing.T) {
 	}
 	checkPage(t, p, "supervisor")
 }
+
+// TestConsoleRegisterKnowledgeAndCallback: the operator adds a knowledge
+// entry, registers a phoned-in 咨询 for a resident (a wrong phone number is
+// refused beside its field), answers it directly with that entry, and
+// records the callback's five-level rating; the case is closed.
+func TestConsoleRegisterKnowledgeAndCallback(t *testing.T) {
+	s := newSite(t)
+	op := s.signIn(t, browser.Desktop, "console.html", s.Operator)
+
+	op.Click(`#tabs button[data-tab="knowledge"]`)
+	op.WaitText("#queue", "没有条目")
+	op.Click("#kb-new")
+	op.Click(`#kb-form button[type=submit]`)
+	op.WaitText("#kb-form .form-error", "请填写问题和答案")
+	op.Fill(`#kb-form input[name="question"]`, "外地人怎样办理居住证？")
+	op.Fill(`#kb-form textarea[name="answer"]`, "持身份证和居住证明到县公安局户籍窗口或所在派出所办理，工作日受理，15 个工作日内发证。")
+	op.Fill(`#kb-form input[name="keywords"]`, "居住证 户籍")
+	op.Click(`#kb-form input[name="public"]`)
+	op.Click(`#kb-form button[type=submit]`)
+	op.WaitText("#detail .notice", "已保存")
+	op.WaitText("#queue", "外地人怎样办理居住证")
+	if n := s.count(t, "knowledge", "public = true"); n != 1 {
+		t.Fatalf("%d public knowledge entries, want 1", n)
+	}
+
+	op.Click(`#tabs button[data-tab="register"]`)
+	form := "#register-form "
+	op.Select(form+`select[name="kind"]`, "consult")
+	op.Fill(form+`input[name="title"]`, "外地人怎样办理居住证")
+	op.Fill(form+`textarea[name="content"]`, "来电人在泗阳打工，想了解办理居住证需要什么材料、去哪里办理。")
+	op.Fill(form+`input[name="contact_name"]`, "王五")
+	op.Fill(form+`input[name="contact_phone"]`, "123")
+	op.Click(form + `button[type=submit]`)
+	op.WaitText(form+`[data-error-for="contact_phone"]`, "手机")
+	op.Fill(form+`input[name="contact_phone"]`, "13812345678")
+	op.Click(form + `button[type=submit]`)
+	ticket := op.Text("#receipt .ticket")
+	if code := op.Text("#receipt .code"); len(code) != 6 {
+		t.Errorf("the receipt shows query code %q", code)
+	}
+	appeal, err := s.App.FindFirstRecordByData("appeals", "ticket", ticket)
+	if err != nil {
+		t.Fatalf("the registered ticket %q is not in the database: %v", ticket, err)
+	}
+	if appeal.GetString("channel") != "phone" || appeal.GetString("registered_by") != s.Operator.Id {
+		t.Errorf("channel %q, registered by %q", appeal.GetString("channel"), appeal.GetString("registered_by"))
+	}
+
+	op.WaitText("#register-kb .kb-items", "外地人怎样办理居住证")
+	op.Click(`#register-kb button[data-kb]`)
+	if !strings.Contains(op.Value(`#register-kb textarea[name="content"]`), "户籍窗口") {
+		t.Error("使用此答案 did not fill the answer")
+	}
+	op.Screenshot("register-direct-answer")
+	op.Click(`#register-kb form[data-action="direct_answer"] button[type=submit]`)
+	op.WaitText("#detail .notice", "待回访")
+	if got := s.status(t, appeal); got != "callback" {
+		t.Fatalf("after 直接答复 the case is %s", got)
+	}
+
+	op.Click(`#tabs button[data-tab="callback"]`)
+	op.Click(`#queue button[data-ticket="` + ticket + `"]`)
+	op.WaitVisible(`form[data-action="rate"]`)
+	op.Click(`form[data-action="rate"] button[type=submit]`)
+	op.WaitText(`form[data-action="rate"] .form-error`, "满意度")
+	op.Click(`form[data-action="rate"] input[name="satisfaction"][value="satisfied"]`)
+	op.Click(`form[data-action="rate"] input[name="resolved"][value="true"]`)
+	op.Click(`form[data-action="rate"] button[type=submit]`)
+	op.WaitText("#detail .notice", "已办结")
+	r, _ := s.App.FindRecordById("appeals", appeal.Id)
+	if r.GetString("status") != "closed" || r.GetString("satisfaction") != "satisfied" || !r.GetBool("resolved") {
+		t.Errorf("after the callback: %s %s %v", r.GetString("status"), r.GetString("satisfaction"), r.GetBool("resolved"))
+	}
+	checkPage(t, op, "console")
+}
+
+// TestReturnRedispatchAndExtension: the department returns a case with a
+// reason (refused without one); it appears live in the console's 退单改派
+// queue, from where the operator dispatches it to another department. The
+// department asks for an extension; it appears live under 延期/挂起审批 and
+// the approval reaches the workbench live.
+func TestReturnRedispatchAndExtension(t *testing.T) {
+	s := newSite(t)
+	returned := s.Reach(t, workflow.Dispatched)
+	extended := s.Reach(t, workflow.Handling)
+
+	op := s.signIn(t, browser.Desktop, "console.html", s.Operator)
+	op.Click(`#tabs button[data-tab="returned"]`)
+	op.WaitText("#queue", "队列为空")
+
+	h := s.signIn(t, browser.Desktop, "workbench.html", s.HandlerA)
+	h.Eval(`window.confirm = () => true`)
+	h.Click(`#queue button[data-ticket="` + returned.GetString("ticket") + `"]`)
+	h.Click(`form[data-action="return"] button[type=submit]`)
+	h.WaitText(`form[data-action="return"] [data-error-for="note"]`, "退单理由")
+	h.Fill(`form[data-action="return"] textarea[name="note"]`, "路灯归街道管理，不属于住建局职责")
+	h.Click(`form[data-action="return"] button[type=submit]`)
+	h.WaitText("#detail .notice", "已退单")
+
+	row := `#queue button[data-ticket="` + returned.GetString("ticket") + `"]`
+	op.WaitText(row, "测试住建局 退单")
+	op.Click(row)
+	op.WaitText("#detail", "路灯归街道管理")
+	op.Select(`form[data-action="dispatch"] select[name="department"]`, s.DeptC.Id)
+	op.Click(`form[data-action="dispatch"] button[type=submit]`)
+	op.WaitText("#detail .notice", "待签收")
+	if r, _ := s.App.FindRecordById("appeals", returned.Id); r.GetString("lead_department") != s.DeptC.Id {
+		t.Errorf("redispatched to %q, want C", r.GetString("lead_department"))
+	}
+
+	op.Click(`#tabs button[data-tab="requests"]`)
+	op.WaitText("#queue", "队列为空")
+	h.Click(`#queue button[data-ticket="` + extended.GetString("ticket") + `"]`)
+	h.Fill(`form[data-action="request_extension"] input[name="days"]`, "2")
+	h.Fill(`form[data-action="request_extension"] textarea[name="note"]`, "需协调供电公司停电检修")
+	h.Click(`form[data-action="request_extension"] button[type=submit]`)
+	h.WaitText("#detail", "已有延期/挂起申请待平台审批")
+
+	row = `#queue button[data-ticket="` + extended.GetString("ticket") + `"]`
+	op.WaitText(row, "申请延期 2 个工作日")
+	op.Click(row)
+	op.Click(`form[data-action="approve_extension"] button[type=submit]`)
+	op.WaitFor(`!document.querySelector('form[data-action="approve_extension"]')`)
+	h.WaitText("#activity", "延期申请已批准")
+	if r, _ := s.App.FindRecordById("appeals", extended.Id); r.GetInt("extension_count") != 1 {
+		t.Errorf("extension_count %d after the approval", r.GetInt("extension_count"))
+	}
+	checkPage(t, op, "console")
+	checkPage(t, h, "workbench")
+}
