@@ -51,6 +51,11 @@ func TestConsoleAndWorkbenchLive(t *testing.T) {
 	handler := s.signIn(t, browser.Phone, "workbench.html", s.HandlerA)
 	handler.WaitText("#queue", "暂无待办工单")
 	handler.Eval(`window.__sameDocument = true`) // gone if the page reloads
+	// For the figure in docs/workbench.md (logged, never asserted): when the
+	// case's row appears, by the machine's clock.
+	handler.Eval(`new MutationObserver((_, o) => {
+	  if (document.querySelector('#queue button[data-ticket="` + ticket + `"]')) { window.__shownAt = Date.now(); o.disconnect(); }
+	}).observe(document.getElementById("queue"), { childList: true, subtree: true }), true`)
 	handler.Screenshot("1-workbench-empty")
 
 	op := s.signIn(t, browser.Desktop, "console.html", s.Operator)
@@ -74,6 +79,11 @@ func TestConsoleAndWorkbenchLive(t *testing.T) {
 	handler.WaitFor(`document.getElementById("live").textContent.includes("新派单")`)
 	if handler.Eval(`window.__sameDocument`) != true {
 		t.Fatal("the workbench reloaded to show the new case")
+	}
+	if ev, err := s.App.FindFirstRecordByFilter("appeal_events", "appeal = {:a} && action = 'dispatch'", map[string]any{"a": appeal.Id}); err == nil {
+		var shown float64
+		handler.EvalInto(`window.__shownAt`, &shown)
+		t.Logf("dispatch committed → row on the open workbench: %d ms", int64(shown)-ev.GetDateTime("created").Time().UnixMilli())
 	}
 	handler.Screenshot("3-workbench-new-case")
 
