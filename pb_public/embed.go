@@ -10,9 +10,10 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 )
 
-// files holds every page and asset of this folder.
+// files holds every page and asset of this folder, and the vendored
+// front-end libraries under vendor/ (each with its licence and version).
 //
-//go:embed *.html *.css *.js
+//go:embed *.html *.css *.js vendor
 var files embed.FS
 
 // FS is the embedded pages as a file system.

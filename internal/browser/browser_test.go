@@ -136,6 +136,26 @@ func TestHarness(t *testing.T) {
 		}
 	})
 
+	t.Run("keyboard", func(t *testing.T) {
+		p := b.NewPage(t, browser.Desktop)
+		p.Go(url + "/")
+		p.Press("Tab")
+		if f := p.Focus(); f.Element != "input#name" || !f.Visible {
+			t.Errorf("the first Tab focuses %s, want a visibly focused input#name", f)
+		}
+		p.TabTo("#go", 5)
+		p.Press("Shift+Tab")
+		if f := p.Focus(); f.Element != "select#dept" {
+			t.Errorf("Shift+Tab from the button focuses %s, want select#dept", f)
+		}
+		p.Press("Tab")
+		p.Press("Enter")
+		p.WaitText("#out", "|")
+		p.Eval(`document.getElementById("out").textContent = ""`)
+		p.Press("Space")
+		p.WaitText("#out", "|")
+	})
+
 	t.Run("failure message", func(t *testing.T) {
 		rec := &recorder{TB: t}
 		p := b.NewPage(rec, browser.Desktop)

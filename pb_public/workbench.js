@@ -1,0 +1,281 @@
+// 承办单位工作台: a department's handlers work their cases here. The queue
+// is the department's cases as the collection rules let it see them, kept
+// live by PocketBase realtime (appeals, appeal_events, assignments); every
+// change goes through the workflow action endpoint.
+(function () {
+  "use strict";
+  var pb = ST.pb, el = ST.el;
+  var me = null, dept = "";
+  var VIEWS = {
+    todo: ["dispatched", "handling", "suspended"],
+    review: ["replied"],
+    done: ["callback", "closed"]
+  };
+  var view = "todo";
+  var cases = {};   // id -> appeal record of the current view
+  var flags = {};   // id -> what happened since it was last opened (新派单, 催办, …)
+  var openId = "";
+  var queue = document.getElementById("queue");
+  var detail = document.getElementById("detail");
+
+  ST.signIn(["handler"], "此页面仅供承办单位人员使用；平台人员请使用平台工作台", function (m) {
+    me = m;
+    dept = m.department;
+    document.getElementById("app").hidden = false;
+    ST.bindSoundToggle(document.getElementById("sound"));
+    if (!dept) {
+      ST.fill(detail, el("p", { class: "form-error", role: "alert" }, "您的账号没有所属单位，请联系系统管理员"));
+      return;
+    }
+    pb.collection("departments").getOne(dept).then(function (d) {
+      document.getElementById("dept-name").textContent = " · " + d.name;
+    }).catch(function () { /* the name is decoration */ });
+    document.getElementById("view").addEventListener("change", function (ev) { view = ev.target.value; load(); });
+    document.getElementById("mark-read").addEventListener("click", function () {
+      flags = {};
+      ST.markRead();
+      render();
+    });
+    ST.arrowKeys(queue);
+    ST.watchConnection();
+    ST.onReconnect(function () { load(); if (openId) openCase(openId, true); });
+    subscribe();
+    load();
+  });
+
+  function myRole(a) {
+    if (a.lead_department === dept) return "lead";
+    if ((a.assisting_departments || []).indexOf(dept) >= 0) return "assist";
+    return "";
+  }
+
+  // ---- the queue ----------------------------------------------------------
+
+  function load() {
+    var filter = VIEWS[view].map(function (s) { return 'status = "' + s + '"'; }).join(" || ");
+    var req = view === "done"
+      ? pb.collection("appeals").getList(1, 30, { filter: filter, sort: "-updated" }).then(function (r) { return r.items; })
+      : pb.collection("appeals").getFullList({ filter: filter, sort: "sla_due_at" });
+    return req.then(function (items) {
+      cases = {};
+      items.forEach(function (a) { cases[a.id] = a; });
+      render();
+    }).catch(function (err) {
+      ST.fill(queue, el("li", { class: "form-error", role: "alert" }, "工单列表加载失败：" + ST.message(err)));
+    });
+  }
+
+  function render() {
+    var list = Object.keys(cases).map(function (id) { return cases[id]; });
+    list.sort(view === "done" ? function (x, y) { return x.updated < y.updated ? 1 : -1; } : ST.byDeadline);
+    var focused = document.activeElement && document.activeElement.getAttribute("data-id");
+    var hadFocus = queue.contains(document.activeElement);
+    if (!list.length) {
+      ST.fill(queue, el("li", { class: "empty" }, view === "todo" ? "暂无待办工单。新派单会自动出现在这里。" : "暂无工单。"));
+      return;
+    }
+    ST.fill(queue, list.map(function (a) {
+      var role = myRole(a);
+      return ST.caseRow(a, [
+        el("span", { class: "tag" }, role === "lead" ? "主办" : "协办"),
+        a.urge_count ? el("span", { class: "tag sla-warning" }, "催办 " + a.urge_count + " 次") : null,
+        flags[a.id] ? el("span", { class: "tag new" }, flags[a.id]) : null
+      ], openCase);
+    }));
+    ST.markCurrent(queue, openId);
+    if (hadFocus) {
+      var again = queue.querySelector('button[data-id="' + focused + '"]') || queue.querySelector("button.case");
+      if (again) again.focus();
+    }
+  }
+
+  // ---- realtime -------------------------------------------------------------
+
+  var MESSAGES = {
+    urge: "催办", sla_overdue: "超时催办", sla_warning: "即将超时预警", supervise: "督办",
+    supplement: "诉求人补充了材料", send_back: "审核退回重办", approve_reply: "答复已审核通过",
+    approve_extension: "延期申请已批准", approve_suspension: "挂起申请已批准", deny_request: "延期/挂起申请被驳回",
+    resume: "恢复办理", rate: "回访评价", sign: "同事已签收", reply: "同事已答复", return: "同事已退单",
+    request_extension: "同事申请了延期", request_suspension: "同事申请了挂起", assist_reply: "协办单位已答复",
+    assist_sign: "协办单位已签收"
+  };
+
+  function subscribe() {
+    ST.live("appeals", function (e) {
+      var a = e.record;
+      if (e.action !== "delete" && myRole(a) && VIEWS[view].indexOf(a.status) >= 0) cases[a.id] = a;
+      else delete cases[a.id];
+      render();
+      if (a.id === openId) openCase(a.id, true);
+    });
+    ST.live("appeal_events", function (e) {
+      if (e.action !== "create") return;
+      var ev = e.record;
+      var own = ev.actor_staff && ev.actor_staff === me.id;
+      withAppeal(ev.appeal, function (a) {
+        var what;
+        if (ev.action === "dispatch" || ev.action === "redispatch") what = myRole(a) === "assist" ? "新协办任务" : "新派单";
+        else what = MESSAGES[ev.action];
+        if (what && !own) {
+          flags[a.id] = what;
+          ST.bump(what + "：" + a.ticket + " " + ST.clip(a.title, 30));
+          render();
+        }
+        if (a.id === openId) openCase(a.id, true);
+      });
+    });
+    // A department keeps seeing its own tasks after 退单 or 改派 (and only
+    // those): this is how its other handlers learn that a case left them.
+    ST.live("assignments", function (e) {
+      var t = e.record;
+      if (t.department !== dept || (t.status !== "returned" && t.status !== "cancelled")) return;
+      pb.collection("appeals").getOne(t.appeal).then(function (a) {
+        if (!myRole(a)) gone(t);
+      }).catch(function () { gone(t); });
+    });
+  }
+
+  function gone(t) {
+    var a = cases[t.appeal];
+    delete cases[t.appeal];
+    delete flags[t.appeal];
+    render();
+    var what = t.status === "returned" ? "已退单，退回平台重新派单" : "已改派或撤回，本单位不再办理";
+    if (a || t.appeal === openId) ST.announce("工单" + (a ? " " + a.ticket : "") + what);
+    if (t.appeal === openId) {
+      openId = "";
+      ST.fill(detail, el("p", { class: "notice", role: "status" }, "该工单" + what + "。"));
+    }
+  }
+
+  // withAppeal finds the case in the list or reads it (a case this view
+  // does not show, or one that just arrived).
+  function withAppeal(id, f) {
+    if (cases[id]) { f(cases[id]); return; }
+    pb.collection("appeals").getOne(id).then(f).catch(function () { /* no longer ours */ });
+  }
+
+  // ---- the case -------------------------------------------------------------
+
+  var loading = 0;
+  function openCase(id, refresh) {
+    var token = ++loading;
+    if (!refresh) {
+      openId = id;
+      delete flags[id];
+      render();
+      ST.fill(detail, el("p", { class: "muted", role: "status" }, "正在加载…"));
+    }
+    ST.loadCase(id, false).then(function (c) {
+      if (token !== loading || openId !== id) return;
+      var scrollY = window.scrollY;
+      var role = myRole(c.appeal);
+      var actions = ST.renderCase(detail, c, { contact: role === "lead" });
+      if (role === "assist") actions.before(el("p", { class: "muted" }, "本单位为协办单位：协办单位不能查看诉求人联系方式，请将协办意见答复主办单位。"));
+      addActions(actions, c, role);
+      if (!refresh) ST.$("#case-title", detail).focus();
+      else window.scrollTo(0, scrollY);
+    }).catch(function (err) {
+      if (token !== loading) return;
+      if (err && err.status === 404) {
+        delete cases[id];
+        render();
+      }
+      ST.fill(detail, el("p", { class: "form-error", role: "alert" }, ST.message(err)));
+    });
+  }
+
+  function reopen() { openCase(openId, true); }
+
+  function addActions(box, c, role) {
+    var a = c.appeal, s = a.status, id = a.id;
+    var who = role === "lead" ? "handler:lead" : "handler:assist";
+    var can = function (name) { return ST.can(name, who, s); };
+    var pending = c.requests.some(function (r) { return r.status === "pending"; });
+    var mine = c.assignments.filter(function (t) {
+      return t.department === dept && ["pending", "signed", "replied"].indexOf(t.status) >= 0;
+    })[0];
+    var forms = [];
+
+    if (can("sign")) {
+      forms.push(ST.actionForm(id, "sign", {
+        title: "签收",
+        intro: el("p", { class: "muted" }, "签收后开始计算办结时限；如不属于本单位职责，请在退单时限内退单。"),
+        failed: function (err, form) {
+          if (err && err.status === 409) {
+            // Two handlers signing at once: the engine lets one win.
+            err.response = { message: "签收失败：该工单已由本单位其他人员签收（或状态已变化），无需重复签收。" + (err.response && err.response.message ? "（" + err.response.message + "）" : "") };
+            setTimeout(reopen, 1500);
+          }
+        },
+        done: reopen
+      }));
+    }
+    if (can("assist_sign") && mine && mine.role === "assist" && mine.status === "pending") {
+      forms.push(ST.actionForm(id, "assist_sign", { title: "协办签收", done: reopen }));
+    }
+    if (can("reply")) {
+      forms.push(ST.actionForm(id, "reply", {
+        title: "答复",
+        intro: el("div", { class: "warnbox" }, el("strong", null, "答复要点："),
+          "写明核查情况、办理过程、处理结果和政策依据；不能解决的说明原因和后续安排；请勿写入诉求人的姓名和电话。答复经平台审核后告知诉求人。"),
+        fields: [
+          { name: "content", label: "答复内容", type: "textarea", required: true, rows: 6, hint: "至少 10 个字" },
+          { name: "attachments", label: "附件（现场照片、文件，最多 9 个）", type: "file" }
+        ],
+        done: reopen
+      }));
+    }
+    if (can("assist_reply") && mine && mine.role === "assist" && mine.status !== "pending") {
+      forms.push(ST.actionForm(id, "assist_reply", {
+        title: "协办答复（答复主办单位）",
+        fields: [
+          { name: "content", label: "协办意见", type: "textarea", required: true, rows: 5, hint: "写明本单位的核查和办理情况，至少 10 个字" },
+          { name: "attachments", label: "附件（最多 9 个）", type: "file" }
+        ],
+        done: reopen
+      }));
+    }
+    if (can("resume")) forms.push(ST.actionForm(id, "resume", { title: "恢复办理", done: reopen }));
+    if (can("request_extension") && !pending) {
+      forms.push(ST.actionForm(id, "request_extension", {
+        title: "申请延期",
+        intro: el("p", { class: "muted" }, "每件工单只能延期一次，须在办结期限前申请，由平台审批。"),
+        fields: [
+          { name: "days", label: "延长的工作日数", type: "number", min: 1, step: 1, required: true },
+          { name: "note", label: "延期理由", type: "textarea", required: true }
+        ],
+        numbers: ["days"], done: reopen
+      }));
+    }
+    if (can("request_suspension") && !pending) {
+      forms.push(ST.actionForm(id, "request_suspension", {
+        title: "申请挂起",
+        intro: el("p", { class: "muted" }, "如需等待司法鉴定、汛期停工等，经平台批准后暂停计时，恢复后继续计时。"),
+        fields: [{ name: "note", label: "挂起理由", type: "textarea", required: true }],
+        done: reopen
+      }));
+    }
+    if (pending) box.append(el("p", { class: "warnbox" }, "已有延期/挂起申请待平台审批。"));
+    if (can("return")) {
+      forms.push(ST.actionForm(id, "return", {
+        title: "退单",
+        label: "退单",
+        danger: true,
+        confirm: "确定将该工单退回平台吗？退单后本单位将不能再查看该工单。",
+        intro: el("p", { class: "muted" }, "仅限不属于本单位职责的诉求，须在退单时限内。"),
+        fields: [{ name: "note", label: "退单理由", type: "textarea", required: true, hint: "说明为何不属于本单位职责，建议由哪个单位办理" }],
+        done: function () {
+          delete cases[id];
+          openId = "";
+          render();
+          ST.fill(detail, el("p", { class: "notice", role: "status" }, "已退单，工单已退回平台重新派单。"));
+        }
+      }));
+    }
+    if (!forms.length && VIEWS.todo.indexOf(s) < 0) {
+      box.append(el("p", { class: "muted" }, s === "replied" ? "答复已提交，等待平台审核。" : "本工单当前无需本单位操作。"));
+    }
+    forms.forEach(function (f) { box.append(f); });
+  }
+})();
