@@ -207,7 +207,7 @@ func TestMailsAndSMSAlongTheLoop(t *testing.T) {
 	setDept(t, env, env.DeptA, "zjj@dept.example", "13700002222")
 	setDept(t, env, env.DeptB, "jtj@dept.example", "")
 	sms := &smsRecorder{}
-	env.Notify.SetSMS(sms, true, true)
+	env.Notify.SetSMS(sms, notify.SMSSwitches{RateInvite: true, Urge: true})
 
 	a := env.Reach(t, workflow.Callback) // resident 1: 李四 13912345678
 	other := testenv.SampleSubmission()
