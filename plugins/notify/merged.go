@@ -16,7 +16,11 @@ const maxMergeDepth = 8
 // one which ticket it now follows, and — when that case is answered
 // already — the answer. Nothing of the other case's resident is shown: its
 // ticket, its masked answer, no title.
-func (p *plugin) mergedNotice(dup *core.Record, sms smsSetup) (mails, texts []message) {
+//
+// Notices go out in the background, so the timeline decides what came
+// first: the answer is in this notice only if it was approved before the
+// merge (else the resident gets it with the reply notice).
+func (p *plugin) mergedNotice(ev, dup *core.Record, sms smsSetup) (mails, texts []message) {
 	target, err := p.app.FindRecordById("appeals", dup.GetString("duplicate_of"))
 	if err != nil {
 		return nil, nil
@@ -24,8 +28,10 @@ func (p *plugin) mergedNotice(dup *core.Record, sms smsSetup) (mails, texts []me
 	d := p.caseData(dup)
 	d.Target = target.GetString("ticket")
 	d.Link = p.trackURL(d.Ticket)
-	if r := p.approvedReply(target); r != nil {
-		d.Reply = hooks.MaskText(r.GetString("public_content"), dup.GetString("contact_name"))
+	if p.happenedBefore(target.Id, []string{"approve_reply", "direct_answer"}, ev.Id) {
+		if r := p.approvedReply(target); r != nil {
+			d.Reply = hooks.MaskText(r.GetString("public_content"), dup.GetString("contact_name"))
+		}
 	}
 	if addr := p.residentEmail(dup); addr != "" {
 		mails = append(mails, message{kind: KindMerged, to: addr, data: d})
@@ -39,9 +45,13 @@ func (p *plugin) mergedNotice(dup *core.Record, sms smsSetup) (mails, texts []me
 // mergedResidents are the reply notices for the residents of the appeals
 // merged into target (directly or along a chain), now that target is
 // answered: each gets their own ticket, target's ticket and the masked
-// answer — not target's resident's anything.
-func (p *plugin) mergedResidents(target *core.Record, reply string, sms smsSetup) (mails, texts []message) {
+// answer — not target's resident's anything. Only cases merged before the
+// answer: one merged later got the answer with its merge notice.
+func (p *plugin) mergedResidents(ev, target *core.Record, reply string, sms smsSetup) (mails, texts []message) {
 	for _, dup := range MergedInto(p.app, target.Id) {
+		if !p.happenedBefore(dup.Id, []string{"merge"}, ev.Id) {
+			continue
+		}
 		d := p.caseData(dup)
 		d.Target = target.GetString("ticket")
 		d.Link = p.trackURL(d.Ticket)
@@ -86,4 +96,21 @@ func MergedInto(app core.App, id string) []*core.Record {
 		}
 	}
 	return out
+}
+
+// happenedBefore reports whether appeal's timeline has one of actions
+// written before the entry with id eventID. The timeline is append-only,
+// so SQLite's rowid is the order in which entries were committed.
+func (p *plugin) happenedBefore(appeal string, actions []string, eventID string) bool {
+	list := make([]any, len(actions))
+	for i, a := range actions {
+		list[i] = a
+	}
+	var n int
+	err := p.app.DB().Select("count(*)").From("appeal_events").
+		Where(dbx.HashExp{"appeal": appeal}).
+		AndWhere(dbx.In("action", list...)).
+		AndWhere(dbx.NewExp("rowid < (SELECT rowid FROM appeal_events WHERE id = {:ev})", dbx.Params{"ev": eventID})).
+		Row(&n)
+	return err == nil && n > 0
 }

@@ -84,7 +84,7 @@ func (p *plugin) handle(ev *core.Record, sms smsSetup) {
 		if phone := mobile(appeal.GetString("contact_phone")); sms.on.RateInvite && sms.n != nil && phone != "" {
 			texts = append(texts, message{kind: KindRateInvite, phone: phone, data: mailData{Ticket: base.Ticket, Link: p.trackURL(base.Ticket)}})
 		}
-		m, t := p.mergedResidents(appeal, base.Reply, sms)
+		m, t := p.mergedResidents(ev, appeal, base.Reply, sms)
 		mails, texts = append(mails, m...), append(texts, t...)
 	case "sla_warning":
 		// the callback stage is running out and the resident has not rated
@@ -92,7 +92,7 @@ func (p *plugin) handle(ev *core.Record, sms smsSetup) {
 			toResident(KindRateInvite, nil)
 		}
 	case "merge":
-		m, t := p.mergedNotice(appeal, sms)
+		m, t := p.mergedNotice(ev, appeal, sms)
 		mails, texts = append(mails, m...), append(texts, t...)
 	}
 
