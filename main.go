@@ -17,6 +17,7 @@ import (
 	"siyang/plugins/open311"
 	"siyang/plugins/portal"
 	"siyang/plugins/sla"
+	"siyang/plugins/upstream"
 	"siyang/plugins/webhooks"
 	"siyang/plugins/workflow"
 )
@@ -40,6 +41,9 @@ func main() {
 	deptapi.MustRegister(app, deptapi.Config{Actions: engine})
 	open311.MustRegister(app, open311.Config{Intake: engine})
 	webhooks.MustRegister(app, webhooks.Config{})
+	upstream.MustRegister(app, upstream.Config{})
+	// SMS follows the sms_settings row an administrator edits in the
+	// dashboard (driver off / log / http gateway), reloaded on each change
 	notify.MustRegister(app, notify.Config{})
 
 	pbpublic.Register(app)

@@ -22,6 +22,7 @@ import (
 	"siyang/plugins/open311"
 	"siyang/plugins/portal"
 	"siyang/plugins/sla"
+	"siyang/plugins/upstream"
 	"siyang/plugins/webhooks"
 	"siyang/plugins/workflow"
 )
@@ -91,6 +92,7 @@ func newEnv(t testing.TB, dataDir string, fixtures bool) *Env {
 	open311.MustRegister(app, open311.Config{Intake: env.Engine, Now: now})
 	env.Notify = notify.MustRegister(app, notify.Config{SendTimeout: 2 * time.Second})
 	env.Webhooks = webhooks.MustRegister(app, webhooks.Config{Now: now, Interval: -1, BaseDelay: time.Second, MaxDelay: 8 * time.Second, MaxAttempts: 5, Timeout: time.Second})
+	upstream.MustRegister(app, upstream.Config{Now: now})
 	if !fixtures {
 		return env
 	}

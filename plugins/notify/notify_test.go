@@ -116,6 +116,7 @@ func (s *smtpServer) serve(c net.Conn) {
 // parsedMail is a received mail with its parts decoded.
 type parsedMail struct {
 	to, subject, text, html, raw string
+	files                        []string // attachment file names
 }
 
 func (s *smtpServer) mails(t *testing.T) []parsedMail {
@@ -156,6 +157,13 @@ func walkParts(t *testing.T, mr *multipart.Reader, pm *parsedMail) {
 		}
 		mediaType, params, _ := mime.ParseMediaType(part.Header.Get("Content-Type"))
 		body, _ := io.ReadAll(part)
+		if disp, dp, _ := mime.ParseMediaType(part.Header.Get("Content-Disposition")); disp == "attachment" {
+			if len(body) == 0 {
+				t.Errorf("attachment %s is empty", dp["filename"])
+			}
+			pm.files = append(pm.files, dp["filename"])
+			continue
+		}
 		switch {
 		case strings.HasPrefix(mediaType, "multipart/"):
 			walkParts(t, multipart.NewReader(bytes.NewReader(body), params["boundary"]), pm)
@@ -207,7 +215,7 @@ func TestMailsAndSMSAlongTheLoop(t *testing.T) {
 	setDept(t, env, env.DeptA, "zjj@dept.example", "13700002222")
 	setDept(t, env, env.DeptB, "jtj@dept.example", "")
 	sms := &smsRecorder{}
-	env.Notify.SetSMS(sms, true, true)
+	env.Notify.SetSMS(sms, notify.SMSSwitches{RateInvite: true, Urge: true})
 
 	a := env.Reach(t, workflow.Callback) // resident 1: 李四 13912345678
 	other := testenv.SampleSubmission()

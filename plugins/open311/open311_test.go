@@ -247,6 +247,8 @@ func TestErrors(t *testing.T) {
 		{"bad date", "GET", "servicerequestupdates", "", 400, "start_date must be an ISO 8601 datetime"},
 		{"bad status", "GET", "requests", "", 400, "status must be open or closed"},
 		{"bad key on get", "GET", "requests", "", 403, "Invalid api_key"},
+		{"unknown resource", "GET", "nope", "", 404, "resource not found"},
+		{"post elsewhere", "POST", "services", with(func(url.Values) {}), 404, "resource not found"},
 	}
 	query := map[string]string{
 		"window too wide": "?start_date=2026-01-01T00:00:00%2B08:00&end_date=2026-04-02T00:00:00%2B08:00",
@@ -492,5 +494,20 @@ func TestServiceRequestUpdatesArePublicTimelineOnly(t *testing.T) {
 	wellFormed(t, "xml", "service_requests_updates", r.Body)
 	if !strings.Contains(r.Body, "<request_update><update_id>") {
 		t.Fatalf("xml: %s", r.Body)
+	}
+}
+
+// A path without a supported format is refused in XML, the spec's default.
+func TestFormatErrors(t *testing.T) {
+	f := newFixture(t)
+	for path, want := range map[string]string{
+		"/open311/v2/requests.csv":         "format not supported: use .xml or .json",
+		"/open311/v2/services":             "format (.xml or .json) is required",
+		"/open311/v2/services/t-lamp.html": "format not supported: use .xml or .json",
+	} {
+		r := f.Call(t, "GET", path, nil, nil)
+		if r.Status != 404 || !strings.Contains(r.Body, "<errors><error><code>404</code><description>"+want+"</description></error></errors>") {
+			t.Errorf("%s: %d %s", path, r.Status, r.Body)
+		}
 	}
 }

@@ -18,7 +18,10 @@ import (
 func (p *plugin) enqueue(tx core.App, ev *core.Record) error {
 	action := ev.GetString("action")
 	var subs []*core.Record
-	if err := tx.RecordQuery("webhooks").Where(dbx.HashExp{"active": true}).All(&subs); err != nil {
+	// upper-platform endpoints (kind upper_platform) get their own reports,
+	// written by plugins/upstream; this is the event stream
+	if err := tx.RecordQuery("webhooks").Where(dbx.HashExp{"active": true}).
+		AndWhere(dbx.NewExp("kind != 'upper_platform'")).All(&subs); err != nil {
 		return fmt.Errorf("webhooks: active webhooks: %w", err)
 	}
 	if len(subs) == 0 {

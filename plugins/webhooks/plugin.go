@@ -133,6 +133,7 @@ func Register(app core.App, config Config) (*Plugin, error) {
 		return e.Next()
 	})
 	app.OnRecordUpdateRequest("outbox").BindFunc(p.guardReplay)
+	bindSecretInput(app)
 
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		e.Router.POST("/api/webhooks/outbox/{id}/replay", p.handleReplay)

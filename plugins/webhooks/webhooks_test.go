@@ -345,3 +345,40 @@ func TestVerify(t *testing.T) {
 		t.Fatal("another secret verifies")
 	}
 }
+
+// A staff admin registers a webhook with its secret through the record
+// API (the field is hidden, so PocketBase alone would drop it); the secret
+// is never answered back, a save without it keeps it, a new one replaces
+// it; a handler may not register webhooks.
+func TestAdminSetsTheSecretThroughTheRecordAPI(t *testing.T) {
+	env := testenv.New(t)
+	body := map[string]any{"name": "县住建局业务系统", "url": "http://127.0.0.1:9/hook", "secret": secret, "active": true}
+	r := env.Call(t, "POST", "/api/collections/webhooks/records", body, env.Admin)
+	if r.Status != 200 || strings.Contains(r.Body, secret) {
+		t.Fatalf("create: %d %s", r.Status, r.Body)
+	}
+	var rec struct{ ID string }
+	r.JSON(t, &rec)
+	stored := func() string {
+		w, err := env.App.FindRecordById("webhooks", rec.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return w.GetString("secret")
+	}
+	if stored() != secret {
+		t.Fatalf("stored secret %q", stored())
+	}
+	if r := env.Call(t, "PATCH", "/api/collections/webhooks/records/"+rec.ID, map[string]any{"name": "改名"}, env.Admin); r.Status != 200 || stored() != secret {
+		t.Fatalf("rename: %d %s, secret %q", r.Status, r.Body, stored())
+	}
+	if r := env.Call(t, "PATCH", "/api/collections/webhooks/records/"+rec.ID, map[string]any{"secret": "another-secret-0123456789-xyz"}, env.Admin); r.Status != 200 || stored() != "another-secret-0123456789-xyz" {
+		t.Fatalf("new secret: %d %s, secret %q", r.Status, r.Body, stored())
+	}
+	if r := env.Call(t, "PATCH", "/api/collections/webhooks/records/"+rec.ID, map[string]any{"secret": "short"}, env.Admin); r.Status != 400 {
+		t.Fatalf("short secret: %d %s", r.Status, r.Body)
+	}
+	if r := env.Call(t, "POST", "/api/collections/webhooks/records", body, env.HandlerA); r.Status < 400 {
+		t.Fatalf("handler created a webhook: %d", r.Status)
+	}
+}
