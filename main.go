@@ -2,6 +2,7 @@
 package main
 
 import (
+	"context"
 	"log"
 	"os"
 
@@ -16,6 +17,7 @@ import (
 	"siyang/plugins/notify"
 	"siyang/plugins/open311"
 	"siyang/plugins/portal"
+	"siyang/plugins/residents"
 	"siyang/plugins/sla"
 	"siyang/plugins/webhooks"
 	"siyang/plugins/workflow"
@@ -40,11 +42,24 @@ func main() {
 	deptapi.MustRegister(app, deptapi.Config{Actions: engine})
 	open311.MustRegister(app, open311.Config{Intake: engine})
 	webhooks.MustRegister(app, webhooks.Config{})
-	notify.MustRegister(app, notify.Config{})
+	var sms notify.Notifier // the SMS gateway, when one is configured
+	notify.MustRegister(app, notify.Config{SMS: sms})
+	residents.MustRegister(app, residents.Config{SendCode: signInCodes(app, sms)})
 
 	pbpublic.Register(app)
 
 	if err := app.Start(); err != nil {
 		log.Fatal(err)
+	}
+}
+
+// signInCodes sends residents' sign-in codes through the SMS gateway, or
+// without one through residents.LogSender (--dev only, phone masked).
+func signInCodes(app *pocketbase.PocketBase, sms notify.Notifier) func(context.Context, string, string) error {
+	if sms == nil {
+		return residents.LogSender(app)
+	}
+	return func(ctx context.Context, phone, code string) error {
+		return sms.Send(ctx, notify.SMS{Kind: residents.SMSKind, Phone: phone, Params: map[string]string{"code": code}})
 	}
 }
