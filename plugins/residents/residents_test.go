@@ -231,8 +231,8 @@ func TestPhoneCodeNotSent(t *testing.T) {
 func TestMyAppeals(t *testing.T) {
 	env := testenv.New(t)
 
-	before := anonymousSubmit(t, env, phone)    // submitted without signing in
-	old := anonymousSubmit(t, env, phone)       // a year ago
+	before := anonymousSubmit(t, env, phone) // submitted without signing in
+	old := anonymousSubmit(t, env, phone)    // a year ago
 	stranger := anonymousSubmit(t, env, "13800001111")
 	mine, _ := env.Submit(t, testenv.SampleSubmission()) // env.Resident's, same phone
 	if _, err := env.App.DB().NewQuery("UPDATE appeals SET created = '2025-10-01 08:00:00.000Z' WHERE id = {:id}").
