@@ -96,7 +96,7 @@
   });
 
   // ---- e-mail + code ----
-  function emailValue() { return $("#email-email").value.trim(); }
+  function emailValue() { return $("#email-email").value.trim().toLowerCase(); }
   function validEmail(s) { return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s); }
 
   $("#email-send").addEventListener("click", function () {
