@@ -114,7 +114,7 @@
 
   function row(a) {
     var status = el("td", { "data-label": "状态", class: "status" }, a.status_label);
-    var message = el("span", { class: "error", role: "alert" });
+    var message = el("p", { class: "error", role: "alert" });
     var buttons = a.status === "cancelled" ? ["（已由预约人取消）"] : [
       mark(a, "done", "已到场", status, message),
       mark(a, "no_show", "未到场", status, message)];
