@@ -62,4 +62,3 @@ func (p *Page) Focused() string {
 		return e.id ? "#" + e.id : e.tagName.toLowerCase() + (e.name ? "[name=" + e.name + "]" : "") + " " + JSON.stringify((e.textContent || e.value || "").trim().slice(0, 30)); })()`, &s)
 	return s
 }
-
