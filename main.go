@@ -2,6 +2,7 @@
 package main
 
 import (
+	"context"
 	"log"
 	"os"
 
@@ -16,6 +17,7 @@ import (
 	"siyang/plugins/notify"
 	"siyang/plugins/open311"
 	"siyang/plugins/portal"
+	"siyang/plugins/residents"
 	"siyang/plugins/sla"
 	"siyang/plugins/upstream"
 	"siyang/plugins/webhooks"
@@ -44,11 +46,26 @@ func main() {
 	upstream.MustRegister(app, upstream.Config{})
 	// SMS follows the sms_settings row an administrator edits in the
 	// dashboard (driver off / log / http gateway), reloaded on each change
-	notify.MustRegister(app, notify.Config{})
+	texts := notify.MustRegister(app, notify.Config{})
+	residents.MustRegister(app, residents.Config{SendCode: signInCodes(app, texts)})
 
 	pbpublic.Register(app)
 
 	if err := app.Start(); err != nil {
 		log.Fatal(err)
+	}
+}
+
+// signInCodes sends residents' sign-in codes through the SMS gateway set in
+// sms_settings (with a 登录验证码 template), or without one through
+// residents.LogSender (--dev only, phone masked).
+func signInCodes(app *pocketbase.PocketBase, texts *notify.Plugin) func(context.Context, string, string) error {
+	noGateway := residents.LogSender(app)
+	return func(ctx context.Context, phone, code string) error {
+		sms := texts.Texter(notify.KindSignInCode)
+		if sms == nil {
+			return noGateway(ctx, phone, code)
+		}
+		return sms.Send(ctx, notify.SMS{Kind: notify.KindSignInCode, Phone: phone, Params: map[string]string{"code": code}})
 	}
 }

@@ -14,4 +14,5 @@ func Register(app core.App) {
 	bindMasking(app)
 	bindAppendOnly(app)
 	bindConfigAudit(app)
+	bindFileNames(app)
 }

@@ -112,6 +112,12 @@
   SY.api = function (path, opts) {
     opts = opts || {};
     var init = { method: opts.method || (opts.json || opts.form ? "POST" : "GET"), headers: { Accept: "application/json" } };
+    // Signed in: the resident's token goes with every request (an appeal
+    // submitted while signed in becomes theirs); opts.auth "staff" sends
+    // the staff member's instead, false sends none.
+    var who = opts.auth === undefined ? "resident" : opts.auth;
+    var signedIn = who ? SY.session.get(who) : null;
+    if (signedIn) init.headers.Authorization = signedIn.token;
     if (opts.json) {
       init.headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(opts.json);
@@ -130,6 +136,8 @@
         var data = null;
         try { data = body ? JSON.parse(body) : null; } catch (e) { data = null; }
         if (r.ok) return data;
+        // An expired or revoked sign-in: forget it, so the page asks again.
+        if (r.status === 401 && signedIn) SY.session.clear(who);
         var msg = data && typeof data.message === "string" && CJK.test(data.message) ? data.message : fallbackMessage(r.status);
         throw apiError(r.status, msg, data && data.data);
       });
@@ -137,6 +145,54 @@
       if (e && e.sy) throw e;
       throw apiError(0, timedOut ? "网络较慢，请求超时，请稍后重试" : "网络连接失败，请检查网络后重试", null, true);
     }).finally(function () { clearTimeout(timer); });
+  };
+
+  // ---- sign-in --------------------------------------------------------------
+
+  // session keeps a sign-in (PocketBase's {token, record}) per kind:
+  // "resident" (users) and "staff". In localStorage when the person ticked
+  // 保持登录, else in sessionStorage (gone when the browser closes).
+  SY.session = {
+    key: function (kind) { return "sy-auth-" + kind; },
+    get: function (kind) {
+      var k = SY.session.key(kind), raw = null;
+      try { raw = sessionStorage.getItem(k) || localStorage.getItem(k); } catch (e) { return null; }
+      try {
+        var s = JSON.parse(raw || "null");
+        if (!s || !s.token || !s.record) return null;
+        // PocketBase tokens are JWTs: an expired one is forgotten here.
+        var claims = JSON.parse(atob(s.token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
+        if (claims.exp && claims.exp * 1000 < Date.now()) { SY.session.clear(kind); return null; }
+        return s;
+      } catch (e) { return null; }
+    },
+    set: function (kind, auth, persist) {
+      SY.session.clear(kind);
+      var v = JSON.stringify({ token: auth.token, record: auth.record });
+      try { (persist ? localStorage : sessionStorage).setItem(SY.session.key(kind), v); } catch (e) { /* storage off: this page only */ }
+    },
+    clear: function (kind) {
+      try { sessionStorage.removeItem(SY.session.key(kind)); localStorage.removeItem(SY.session.key(kind)); } catch (e) { /* nothing stored */ }
+    }
+  };
+
+  // maskPhone / maskEmail: how a signed-in resident's own account is shown
+  // (a page may be read over the shoulder).
+  SY.maskPhone = function (p) { p = String(p || ""); return p.length >= 7 ? p.slice(0, 3) + "****" + p.slice(-4) : p; };
+  SY.maskEmail = function (m) {
+    m = String(m || "");
+    var at = m.indexOf("@");
+    return at > 1 ? m[0] + "***" + m.slice(at) : m;
+  };
+  SY.accountName = function (record) {
+    if (!record) return "";
+    return record.phone ? SY.maskPhone(record.phone) : SY.maskEmail(record.email);
+  };
+
+  // safeNext answers a page of this site to go to after signing in (only a
+  // plain page name with its query, never another site).
+  SY.safeNext = function (next, fallback) {
+    return /^[a-z0-9_-]+\.html(\?[^\/\\]*)?$/i.test(next || "") ? next : fallback;
   };
 
   // quote makes a string a PocketBase filter literal.
@@ -411,5 +467,14 @@
     document.querySelectorAll(".site-nav a").forEach(function (a) {
       if (pageFile(a.pathname) === section) a.setAttribute("aria-current", "page");
     });
+    // 登录 / 我的诉求 in the header of every residents' page
+    var bar = document.querySelector(".site-header .bar");
+    if (bar && !document.body.hasAttribute("data-staff")) {
+      var me = SY.session.get("resident");
+      var link = me ? SY.el("a", { class: "account-link", href: "mine.html" }, "我的诉求")
+        : SY.el("a", { class: "account-link", href: "signin.html" + (here === "signin.html" ? "" : "?next=" + encodeURIComponent(here + location.search)) }, "登录");
+      if (here === "mine.html" || here === "signin.html") link.setAttribute("aria-current", "page");
+      bar.insertBefore(link, bar.querySelector(".large-toggle"));
+    }
   });
 })();

@@ -52,7 +52,7 @@ func TestEveryPageInBrowser(t *testing.T) {
 	pages := []string{
 		"index.html", "submit.html", "track.html", "appeals.html", "appeal.html?id=" + appeal.Id,
 		"articles.html", "article.html?id=" + article.Id, "services.html", "service.html?id=" + item.Id,
-		"scorecards.html", "search.html?q=路灯",
+		"scorecards.html", "search.html?q=路灯", "signin.html", "mine.html", "bookings.html",
 	}
 	visit := func(t *testing.T, p *browser.Page, page string, shot bool) {
 		t.Helper()

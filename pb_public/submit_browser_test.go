@@ -125,9 +125,11 @@ func TestResidentLoopInBrowser(t *testing.T) {
 	if got := p.Text("#result h2"); !strings.Contains(got, title) {
 		t.Errorf("heading %q does not show the title as text", got)
 	}
-	if p.Exists("#result img") || p.Exists("#result script") {
+	// The only pictures are the resident's own photo, as an attachment.
+	if p.Eval(`document.querySelectorAll("#result img").length === document.querySelectorAll("#result .files img").length`) != true || p.Exists("#result script") {
 		t.Error("markup of the case became elements")
 	}
+	p.WaitFor(`document.querySelector("#result .files img").naturalWidth === 1600`)
 	p.WaitVisible("#rate")
 	p.Screenshot("4-track-reply")
 

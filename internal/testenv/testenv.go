@@ -21,6 +21,7 @@ import (
 	"siyang/plugins/notify"
 	"siyang/plugins/open311"
 	"siyang/plugins/portal"
+	"siyang/plugins/residents"
 	"siyang/plugins/sla"
 	"siyang/plugins/upstream"
 	"siyang/plugins/webhooks"
@@ -38,6 +39,8 @@ type Env struct {
 	Webhooks *webhooks.Plugin
 	// Notify sends mails (when SMTP is enabled in the settings) and SMS.
 	Notify *notify.Plugin
+	// SMSCodes receives the residents' sign-in codes (the SMS gateway).
+	SMSCodes *CodeBox
 	// Root holds the binary's commands that plugins add (see RunCommand).
 	Root *cobra.Command
 
@@ -88,6 +91,8 @@ func newEnv(t testing.TB, dataDir string, fixtures bool) *Env {
 	env.Root = &cobra.Command{Use: "siyang", SilenceUsage: true}
 	env.Dispatch = dispatch.MustRegister(app, env.Root, dispatch.Config{Actions: env.Engine, RetrainEvery: -1})
 	portal.MustRegister(app, portal.Config{Now: now})
+	env.SMSCodes = &CodeBox{}
+	residents.MustRegister(app, residents.Config{SendCode: env.SMSCodes.Send, Now: now})
 	deptapi.MustRegister(app, deptapi.Config{Actions: env.Engine})
 	open311.MustRegister(app, open311.Config{Intake: env.Engine, Now: now})
 	env.Notify = notify.MustRegister(app, notify.Config{SendTimeout: 2 * time.Second})

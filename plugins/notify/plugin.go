@@ -113,6 +113,25 @@ func (pl *Plugin) SetSMS(n Notifier, on SMSSwitches) {
 	pl.p.sms.set(&smsSetup{n: n, on: on})
 }
 
+// Texter answers the driver that really sends text messages of the given
+// kind — the gateway in force, when it has a template for that kind — or
+// nil (SMS off, only logged, or no template). Other plugins that send
+// their own messages (residents' sign-in codes) use it, so that the
+// gateway is configured in one place and changes apply without a restart.
+func (pl *Plugin) Texter(kind string) Notifier {
+	switch n := pl.p.sms.current(pl.p.app).n.(type) {
+	case nil, LogNotifier:
+		return nil
+	case *HTTPGateway:
+		if n.Templates[kind] == "" {
+			return nil
+		}
+		return n
+	default: // a driver set in code (Config.SMS, SetSMS)
+		return n
+	}
+}
+
 // UseSMSSettings goes back to the driver of the sms_settings row.
 func (pl *Plugin) UseSMSSettings() { pl.p.sms.set(nil) }
 

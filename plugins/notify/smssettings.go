@@ -103,6 +103,7 @@ func (s *smsSource) read(app core.App) smsSetup {
 				KindSupervise:     row.GetString("tpl_supervise"),
 				KindMerged:        row.GetString("tpl_merged"),
 				KindMergedReplied: row.GetString("tpl_merged_replied"),
+				KindSignInCode:    row.GetString("tpl_sign_in_code"),
 			},
 			Client: s.client,
 		}}

@@ -20,6 +20,9 @@ const (
 	// KindMergedReplied tells the resident of a duplicate that the appeal
 	// it was merged into is answered.
 	KindMergedReplied = "merged_replied"
+	// KindSignInCode is a resident's one-time sign-in code (parameter
+	// "code"); sent by plugins/residents through Plugin.Texter.
+	KindSignInCode = "sign_in_code"
 )
 
 // mailData is what a template may show. It holds no contact data: the

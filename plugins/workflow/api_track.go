@@ -43,8 +43,9 @@ func (p *plugin) handleTrack(e *core.RequestEvent) error {
 }
 
 // ResidentView is the case as its own resident sees it: their own text,
-// masked contact data, the public timeline and the accepted reply. A merged
-// case also shows the case it follows.
+// masked contact data, the public timeline and the accepted reply, with
+// signed links to their attachments (filelinks.go). A merged case also
+// shows the case it follows.
 func ResidentView(app core.App, appeal *core.Record) (map[string]any, error) {
 	status := Status(appeal.GetString("status"))
 	v := map[string]any{
@@ -69,6 +70,7 @@ func ResidentView(app core.App, appeal *core.Record) (map[string]any, error) {
 		"can_rate":       status == Callback,
 		"can_withdraw":   mayStart("withdraw", status),
 		"can_supplement": mayStart("supplement", status),
+		"attachments":    attachmentViews(appeal),
 	}
 	if d := appeal.GetString("lead_department"); d != "" {
 		if dept, err := app.FindRecordById("departments", d); err == nil {
@@ -123,6 +125,7 @@ func publicTimeline(app core.App, appealID string) ([]map[string]any, error) {
 		if a := ev.GetString("action"); a == "supplement" || (ev.GetString("actor_role") == "resident" && (a == "rate" || a == "withdraw")) {
 			item["note"] = ev.GetString("note")
 		}
+		item["attachments"] = attachmentViews(ev)
 		out = append(out, item)
 	}
 	return out, nil
@@ -136,7 +139,7 @@ func approvedReply(app core.App, appealID string) map[string]any {
 		return nil
 	}
 	r := list[0]
-	v := map[string]any{"content": r.GetString("content"), "created": r.GetDateTime("created")}
+	v := map[string]any{"content": r.GetString("content"), "created": r.GetDateTime("created"), "attachments": attachmentViews(r)}
 	if d := r.GetString("department"); d != "" {
 		if dept, err := app.FindRecordById("departments", d); err == nil {
 			v["department"] = dept.GetString("name")
