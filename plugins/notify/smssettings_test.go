@@ -1,6 +1,7 @@
 package notify_test
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -15,6 +16,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"siyang/internal/testenv"
+	"siyang/plugins/notify"
 	"siyang/plugins/workflow"
 )
 
@@ -215,5 +217,48 @@ func TestSMSSettingsFromTheDashboard(t *testing.T) {
 		if !strings.Contains(detail, `"secret_changed":`+map[bool]string{true: "true", false: "false"}[wantChanged]) {
 			t.Errorf("audit row %d: secret_changed should be %v: %s", i, wantChanged, detail)
 		}
+	}
+}
+
+// Residents' sign-in codes go through the gateway of the dashboard's
+// settings only when its 登录验证码 template is entered; otherwise other
+// plugins are told there is no gateway (Texter nil) and fall back.
+func TestTexterForSignInCodes(t *testing.T) {
+	env := testenv.New(t)
+	env.Notify.UseSMSSettings()
+	su := env.Superuser(t)
+	gw := &gateway{}
+	srv := httptest.NewServer(gw)
+	defer srv.Close()
+	id := smsRow(t, env, su)["id"].(string)
+
+	if env.Notify.Texter(notify.KindSignInCode) != nil {
+		t.Fatal("the log driver was offered as a gateway for sign-in codes")
+	}
+	on := map[string]any{
+		"driver": "http", "gateway_url": srv.URL + "/send", "app_id": "siyang", "secret": "gw-secret",
+		"tpl_rate_invite": "SMS_RATE", "tpl_urge": "SMS_URGE", "tpl_supervise": "SMS_SUP",
+		"tpl_merged": "SMS_MERGED", "tpl_merged_replied": "SMS_MREPLY",
+	}
+	if r := patchSMS(t, env, su, id, on); r.Status != 200 {
+		t.Fatalf("switch on: %d %s", r.Status, r.Body)
+	}
+	if env.Notify.Texter(notify.KindSignInCode) != nil {
+		t.Fatal("a gateway without the sign-in template was offered for sign-in codes")
+	}
+	if r := patchSMS(t, env, su, id, map[string]any{"tpl_sign_in_code": "SMS_LOGIN"}); r.Status != 200 {
+		t.Fatalf("sign-in template: %d %s", r.Status, r.Body)
+	}
+	texter := env.Notify.Texter(notify.KindSignInCode)
+	if texter == nil {
+		t.Fatal("no gateway for sign-in codes after the template was entered")
+	}
+	err := texter.Send(context.Background(), notify.SMS{Kind: notify.KindSignInCode, Phone: "13812345678", Params: map[string]string{"code": "482913"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hits := gw.take()
+	if len(hits) != 1 || hits[0].Template != "SMS_LOGIN" || hits[0].Params["code"] != "482913" || !signedWith("gw-secret", hits[0]) {
+		t.Fatalf("gateway got %+v", hits)
 	}
 }
