@@ -75,6 +75,8 @@ func TestPublicAppealsInBrowser(t *testing.T) {
 	}
 	p.Go(s.url + "/appeals.html?category=" + transport.Id + "&period=7")
 	p.WaitText("#list", "共 3 条")
+	// The category options load on their own, maybe after the list.
+	p.WaitFor(`document.querySelector("#f-category").options.length > 1`)
 	if p.Value("#f-category") != transport.Id || p.Value("#f-period") != "7" {
 		t.Error("the form does not show the filters of the address")
 	}
