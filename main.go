@@ -10,6 +10,7 @@ import (
 	"siyang/hooks"
 	_ "siyang/migrations"
 	pbpublic "siyang/pb_public"
+	"siyang/plugins/analytics"
 	"siyang/plugins/demo"
 	"siyang/plugins/deptapi"
 	"siyang/plugins/dispatch"
@@ -41,6 +42,7 @@ func main() {
 	open311.MustRegister(app, open311.Config{Intake: engine})
 	webhooks.MustRegister(app, webhooks.Config{})
 	notify.MustRegister(app, notify.Config{})
+	analytics.MustRegister(app, app.RootCmd, analytics.Config{})
 
 	pbpublic.Register(app)
 

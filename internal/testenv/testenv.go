@@ -16,6 +16,7 @@ import (
 	"siyang/hooks"
 	_ "siyang/migrations" // the schema under test
 	pbpublic "siyang/pb_public"
+	"siyang/plugins/analytics"
 	"siyang/plugins/deptapi"
 	"siyang/plugins/dispatch"
 	"siyang/plugins/notify"
@@ -37,6 +38,9 @@ type Env struct {
 	Webhooks *webhooks.Plugin
 	// Notify sends mails (when SMTP is enabled in the settings) and SMS.
 	Notify *notify.Plugin
+	// Analytics computes the figures and runs the hotspot scan (tests call
+	// ScanHotspots themselves).
+	Analytics *analytics.Plugin
 	// Root holds the binary's commands that plugins add (see RunCommand).
 	Root *cobra.Command
 
@@ -90,6 +94,7 @@ func newEnv(t testing.TB, dataDir string, fixtures bool) *Env {
 	deptapi.MustRegister(app, deptapi.Config{Actions: env.Engine})
 	open311.MustRegister(app, open311.Config{Intake: env.Engine, Now: now})
 	env.Notify = notify.MustRegister(app, notify.Config{SendTimeout: 2 * time.Second})
+	env.Analytics = analytics.MustRegister(app, env.Root, analytics.Config{Now: now, HotspotInterval: -1})
 	env.Webhooks = webhooks.MustRegister(app, webhooks.Config{Now: now, Interval: -1, BaseDelay: time.Second, MaxDelay: 8 * time.Second, MaxAttempts: 5, Timeout: time.Second})
 	if !fixtures {
 		return env
