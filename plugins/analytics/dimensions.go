@@ -33,15 +33,18 @@ func validDimension(d Dimension) bool {
 	return false
 }
 
-// townshipJoin maps a case's region to its township: a region that is a
-// 乡镇/街道 is its own township; a 村/社区 belongs to its parent's (and,
-// one level further, to the grandparent).
-const townshipJoin = `
-  LEFT JOIN (SELECT r.id AS id,
-                    CASE WHEN r.kind IN ('乡镇','街道') THEN r.id
-                         WHEN p.kind IN ('乡镇','街道') THEN p.id
-                         ELSE COALESCE(p.parent, '') END AS township
-               FROM regions r LEFT JOIN regions p ON p.id = r.parent) tw ON tw.id = a.region`
+// townshipJoin and townshipExpr map a case's region to its township: a
+// region that is a 乡镇/街道 is its own township; a 村/社区 belongs to its
+// parent's (and, one level further, to the grandparent). Both joins are
+// primary-key lookups.
+const (
+	townshipJoin = `
+  LEFT JOIN regions r ON r.id = a.region
+  LEFT JOIN regions p ON p.id = r.parent`
+	townshipExpr = `(CASE WHEN r.kind IN ('乡镇','街道') THEN r.id
+       WHEN p.kind IN ('乡镇','街道') THEN p.id
+       ELSE COALESCE(p.parent, '') END)`
+)
 
 // keyExpr is the SQL expression of a dimension for a metric. Every metric
 // query names the appeal "a"; m.dept is its department expression and
@@ -53,7 +56,7 @@ func keyExpr(d Dimension, m metric) string {
 	case ByCategory:
 		return "a.category"
 	case ByTownship:
-		return "COALESCE(tw.township, '')"
+		return townshipExpr
 	case ByChannel:
 		return "a.channel"
 	case ByMonth:

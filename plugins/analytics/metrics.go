@@ -172,6 +172,9 @@ func buildQuery(m metric, d Dimension, scope Scope) string {
 	b.WriteString("  COALESCE(SUM(CASE WHEN " + m.hit2 + " THEN 1 ELSE 0 END), 0) AS h2,\n")
 	b.WriteString("  COALESCE(SUM(" + m.sum + "), 0) AS total\n")
 	b.WriteString("FROM " + m.from)
+	if m.join != "" && needsAppeal(d, scope) {
+		b.WriteString("\n  " + m.join)
+	}
 	if d == ByTownship || scope.Township != "" {
 		b.WriteString(townshipJoin)
 	}
@@ -186,11 +189,16 @@ func buildQuery(m metric, d Dimension, scope Scope) string {
 		b.WriteString(" AND a.category = {:category}")
 	}
 	if scope.Township != "" {
-		b.WriteString(" AND tw.township = {:township}")
+		b.WriteString(" AND " + townshipExpr + " = {:township}")
 	}
 	if scope.Channel != "" {
 		b.WriteString(" AND a.channel = {:channel}")
 	}
 	b.WriteString("\nGROUP BY k")
 	return b.String()
+}
+
+// needsAppeal: the breakdown or a filter reads the appeal's own columns.
+func needsAppeal(d Dimension, s Scope) bool {
+	return d == ByCategory || d == ByTownship || d == ByChannel || s.Category != "" || s.Township != "" || s.Channel != ""
 }

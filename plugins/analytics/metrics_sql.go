@@ -4,9 +4,12 @@ package analytics
 // subsets of them (hits) and optionally a sum of a number over the base.
 // Each query names the appeal "a"; docs/metrics.md writes out the formulas.
 type metric struct {
-	name   string
-	with   string // WITH clause, if any
-	from   string // FROM … JOIN …
+	name string
+	with string // WITH clause, if any
+	from string // FROM … JOIN …; the anchor's index is named: the date range is the selective part
+	// join is added when the breakdown or a filter needs the appeal's own
+	// columns (metrics over other tables only).
+	join   string
 	anchor string // the date the row is counted on
 	where  string // conditions besides the period
 	dept   string // the department the row counts for
@@ -40,7 +43,7 @@ var metrics = []metric{
 		// repeat an earlier one (并单, or 不予受理 as 重复诉求). A merged
 		// appeal counts for its original's department.
 		name:   "received",
-		from:   `appeals a LEFT JOIN appeals o ON o.id = a.duplicate_of`,
+		from:   `appeals a INDEXED BY idx_appeals_an_created LEFT JOIN appeals o ON o.id = a.duplicate_of`,
 		anchor: "a.created",
 		where:  "1",
 		dept:   "COALESCE(NULLIF(a.lead_department, ''), o.lead_department, '')",
@@ -53,7 +56,8 @@ var metrics = []metric{
 		// and is already past; signed by the deadline. Assignments returned
 		// or taken back before signing leave the base (portal formula).
 		name:   "response",
-		from:   `assignments s JOIN appeals a ON a.id = s.appeal`,
+		from:   `assignments s INDEXED BY idx_assignments_an_due_sign`,
+		join:   `JOIN appeals a ON a.id = s.appeal`,
 		anchor: "s.due_sign",
 		where:  "s.role = 'lead' AND s.due_sign < {:until} AND NOT (s.status IN ('cancelled', 'returned') AND s.signed_at = '')",
 		dept:   "s.department",
@@ -65,7 +69,7 @@ var metrics = []metric{
 		// 按时办结率: cases answered in the period that had a 办结 deadline;
 		// answered by it (as extended by an approved 延期).
 		name:   "on_time",
-		from:   `appeals a`,
+		from:   `appeals a INDEXED BY idx_appeals_an_replied`,
 		anchor: "a.replied_at",
 		where:  "a.lead_department != '' AND a.due_finish != ''",
 		dept:   "a.lead_department",
@@ -78,7 +82,7 @@ var metrics = []metric{
 		// in the period (China-time dates on the holiday calendar).
 		name:   "handling",
 		with:   workdayOrdinal,
-		from:   `appeals a JOIN ord o1 ON o1.d = date(a.dispatched_at, '+8 hours') JOIN ord o2 ON o2.d = date(a.replied_at, '+8 hours')`,
+		from:   `appeals a INDEXED BY idx_appeals_an_replied JOIN ord o1 ON o1.d = date(a.dispatched_at, '+8 hours') JOIN ord o2 ON o2.d = date(a.replied_at, '+8 hours')`,
 		anchor: "a.replied_at",
 		where:  "a.lead_department != '' AND a.dispatched_at != ''",
 		dept:   "a.lead_department",
@@ -91,7 +95,7 @@ var metrics = []metric{
 		// closed by referral, the ones never sent back (审核退回) nor
 		// reopened after a bad rating (重办).
 		name:   "closed",
-		from:   `appeals a`,
+		from:   `appeals a INDEXED BY idx_appeals_an_closed`,
 		anchor: "a.closed_at",
 		where:  "a.status = 'closed'",
 		dept:   "a.lead_department",
@@ -103,7 +107,7 @@ var metrics = []metric{
 		// 满意率 and 解决率: cases closed in the period with a rating that
 		// counts; rated 满意/非常满意; rated as resolved.
 		name:   "rated",
-		from:   `appeals a`,
+		from:   `appeals a INDEXED BY idx_appeals_an_closed`,
 		anchor: "a.closed_at",
 		where:  "a.status = 'closed' AND a.satisfaction != '' AND " + notReferral,
 		dept:   "a.lead_department",
