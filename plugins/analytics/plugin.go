@@ -47,6 +47,9 @@ func Register(app core.App, root *cobra.Command, config Config) (*Plugin, error)
 		config.Now = time.Now
 	}
 	p := &Plugin{app: app, config: config}
+	if root != nil {
+		root.AddCommand(repliesCommand())
+	}
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		e.Router.GET("/api/analytics/metrics", p.handleMetrics).Bind(workflow.RequireStaff())
 		return e.Next()

@@ -6,7 +6,9 @@ var (
 	// boilerplate: greetings, thanks, receipts, closings and signatures —
 	// a sentence made of these is not substance.
 	boilerplate = compile(
-		`^[^，,。]{0,12}(网友|先生|女士|同志|市民|朋友)?[：:]?\s*(您好|你好)[！!，,。]?$`,
+		`^[^，,。]{0,12}(网友|先生|女士|同志|市民|朋友)?[：:]?\s*(您好|你好|您们好|你们好)[！!，,。]?$`,
+		`^(尊敬的)?[^，,。]{0,12}(网友|先生|女士|同志|市民|朋友|用户)\s*[“"]?[A-Za-z0-9]*[”"]?$`,
+		`^[“"]?[A-Za-z]{1,3}[0-9]{3,}[”"]?$`,
 		`感谢您?对.{0,30}(信任|支持|关注|理解|关心|监督)`,
 		`(信任|支持|关注|理解|关心)(与|和)(支持|理解|关心|信任)`,
 		`(留言|来信|诉求|问题|情况)(已|均已)?收悉`,
@@ -63,6 +65,9 @@ var (
 		`(另行|再行|届时)(答复|回复|通知)`, `(请|望)(您)?(耐心)?等待`, `不属于(我|本)(局|委|单位|部门|办|中心)(的)?(职责|管辖|范围)`,
 		`(按|依)(照)?(相关|有关)?程序(办理|处理)`, `(已|已经)?(记录|登记)(在案|下来)`,
 	)
+
+	// whenAsks ask for a date, which a date in the reply answers.
+	whenAsks = compile(`(何时|什么时候|多久|几时|多长时间|啥时候|哪天)`)
 
 	// asks: a sentence of the appeal that puts a question or a request.
 	askCues = compile(

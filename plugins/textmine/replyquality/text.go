@@ -45,6 +45,20 @@ func content(s string) []rune {
 	return out
 }
 
+// bigramCounts counts the topic bigrams of s (see bigramSet).
+func bigramCounts(s string) map[string]int {
+	rs := content(s)
+	m := map[string]int{}
+	for i := 0; i+1 < len(rs); i++ {
+		bg := string(rs[i : i+2])
+		if stopBigrams[bg] || isFunctionBigram(rs[i], rs[i+1]) {
+			continue
+		}
+		m[bg]++
+	}
+	return m
+}
+
 // bigramSet is the set of character bigrams of s, without the bigrams
 // that say nothing about a topic (stopBigrams).
 func bigramSet(s string) map[string]bool {
@@ -60,16 +74,17 @@ func bigramSet(s string) map[string]bool {
 	return m
 }
 
-// isFunctionBigram: bigrams made of function characters only (的了是在…)
-// or of digits/latin letters only (A市, 12) carry no topic.
+// isFunctionBigram: bigrams with a function character (的了是在…) or a
+// digit or latin letter (A市, 2月: pseudonyms, dates and counts) carry no
+// topic.
 func isFunctionBigram(a, b rune) bool {
 	if functionChars[a] || functionChars[b] {
 		return true
 	}
-	return !unicode.Is(unicode.Han, a) && !unicode.Is(unicode.Han, b)
+	return !unicode.Is(unicode.Han, a) || !unicode.Is(unicode.Han, b)
 }
 
-var functionChars = setOf("的了是在和与及或也都就还又很把被对向从给让等着过吗呢吧啊呀么这那其之而且但并我你您他她它们有个为于以将已")
+var functionChars = setOf("的了是在和与及或也都就还又很把被对向从给让等着过吗呢吧啊呀么这那其之而且但并我你您他她它们有个为于以将已一上下不")
 
 // stopBigrams are words every appeal or reply uses whatever it is about.
 var stopBigrams = setOf2(
