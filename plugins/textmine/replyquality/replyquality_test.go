@@ -27,7 +27,7 @@ func TestPassingItOnIsFlaggedPerfunctory(t *testing.T) {
 	if !r.Perfunctory || r.Score > PerfunctoryCap || r.Level != "差" {
 		t.Fatalf("got %+v", r)
 	}
-	if !hasFlag(r, "形式主义答复：只说「已转交相关部门」") {
+	if !hasFlag(r, "只说「已转交相关部门」") {
 		t.Errorf("flags %v should quote the formula", r.Flags)
 	}
 }

@@ -56,6 +56,10 @@ const PerfunctoryCap = 40
 // says too little to be a real answer.
 const minSubstance = 30
 
+// shortReply is the length (characters of substance) below which a reply
+// without any explanation, action or date is perfunctory.
+const shortReply = 100
+
 // Score checks a reply against its appeal.
 func Score(in Input) Result {
 	substance := substanceOf(in.Reply)
@@ -84,16 +88,20 @@ func Score(in Input) Result {
 	if res.Substance < minSubstance {
 		res.Flags = append(res.Flags, fmt.Sprintf("答复正文过短：除去问候、感谢和结束语只有 %d 个字", res.Substance))
 	}
+	// Perfunctory: nothing done or planned and no date, and either no
+	// substance, or a passing-on/studying formula without any explanation,
+	// or a short reply without any explanation.
 	if !acted && !dated {
 		formula := anyMatch(subText, perfunctoryCues)
+		unexplained := *res.Criteria["explained"].Score == 0
 		switch {
-		case formula != "":
+		case formula != "" && unexplained:
 			res.Perfunctory = true
-			res.Flags = append(res.Flags, "形式主义答复：只说「"+formula+"」，没有已采取或将采取的具体措施，也没有办理时间")
+			res.Flags = append(res.Flags, "形式主义答复：只说「"+formula+"」，没有说明情况和依据，没有具体措施，也没有办理时间")
 		case res.Substance < minSubstance:
 			res.Perfunctory = true
 			res.Flags = append(res.Flags, "形式主义答复：没有实质内容，没有具体措施和办理时间")
-		case *res.Criteria["explained"].Score == 0:
+		case unexplained && res.Substance < shortReply:
 			res.Perfunctory = true
 			res.Flags = append(res.Flags, "形式主义答复：既未说明依据或调查结果，也没有具体措施和办理时间")
 		}
