@@ -48,7 +48,7 @@ func Register(app core.App, root *cobra.Command, config Config) (*Plugin, error)
 	}
 	p := &Plugin{app: app, config: config}
 	if root != nil {
-		root.AddCommand(repliesCommand())
+		root.AddCommand(repliesCommand(), hotspotsCommand())
 	}
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		e.Router.GET("/api/analytics/metrics", p.handleMetrics).Bind(workflow.RequireStaff())
