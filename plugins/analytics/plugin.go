@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
 
+	"siyang/internal/timer"
 	"siyang/plugins/workflow"
 )
 
@@ -24,6 +25,14 @@ type Config struct {
 	// appeals. Zero means every hour; negative binds no timer (tests call
 	// ScanHotspots).
 	HotspotInterval time.Duration
+
+	// HotspotLookback is how far back the scan reads appeals (and the
+	// longest time between two appeals of one hotspot). Zero means 90 days.
+	HotspotLookback time.Duration
+
+	// AlertResidents is how many different residents a hotspot needs
+	// before it raises an alert. Zero means 3.
+	AlertResidents int
 }
 
 // Plugin is the registered analytics plugin; tests run its timer tasks.
@@ -46,12 +55,33 @@ func Register(app core.App, root *cobra.Command, config Config) (*Plugin, error)
 	if config.Now == nil {
 		config.Now = time.Now
 	}
+	if config.HotspotInterval == 0 {
+		config.HotspotInterval = time.Hour
+	}
+	if config.HotspotLookback <= 0 {
+		config.HotspotLookback = 90 * 24 * time.Hour
+	}
+	if config.AlertResidents <= 0 {
+		config.AlertResidents = 3
+	}
 	p := &Plugin{app: app, config: config}
 	if root != nil {
 		root.AddCommand(repliesCommand(), hotspotsCommand())
 	}
+	p.bindReplyQuality()
+	timer.Bind(app, "hotspots", config.HotspotInterval, func() {
+		if res, err := p.ScanHotspots(); err != nil {
+			app.Logger().Error("hotspot scan", "error", err)
+		} else if res.New+res.Surges > 0 {
+			app.Logger().Info("hotspot scan", "active", res.Active, "new", res.New, "surges", res.Surges)
+		}
+	})
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
-		e.Router.GET("/api/analytics/metrics", p.handleMetrics).Bind(workflow.RequireStaff())
+		staff := workflow.RequireStaff()
+		e.Router.GET("/api/analytics/metrics", p.handleMetrics).Bind(staff)
+		e.Router.GET("/api/analytics/hotspots", p.handleHotspots).Bind(staff)
+		e.Router.GET("/api/analytics/hotspots/{id}", p.handleHotspot).Bind(staff)
+		e.Router.POST("/api/analytics/reply-quality", p.handleReplyQuality).Bind(staff)
 		return e.Next()
 	})
 	return p, nil

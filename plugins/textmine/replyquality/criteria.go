@@ -180,6 +180,10 @@ func explanation(text string) Criterion {
 // specificity: an action taken or committed to (half) and a date or time
 // frame (half). It answers whether either was found.
 func specificity(text string) (c Criterion, acted, dated bool) {
+	// passing the case on (已转交相关部门处理) is not an action
+	for _, p := range perfunctoryCues {
+		text = p.ReplaceAllString(text, "")
+	}
 	acted = anyMatch(text, doneCues) != "" || anyMatch(text, plannedCues) != ""
 	dated = anyMatch(text, dateCues) != ""
 	score := 0.0

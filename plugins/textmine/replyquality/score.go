@@ -85,9 +85,6 @@ func Score(in Input) Result {
 	if weight > 0 {
 		res.Score = int(math.Round(sum / weight * 100))
 	}
-	if res.Substance < minSubstance {
-		res.Flags = append(res.Flags, fmt.Sprintf("答复正文过短：除去问候、感谢和结束语只有 %d 个字", res.Substance))
-	}
 	// Perfunctory: nothing done or planned and no date, and either no
 	// substance, or a passing-on/studying formula without any explanation,
 	// or a short reply without any explanation.
@@ -105,6 +102,9 @@ func Score(in Input) Result {
 			res.Perfunctory = true
 			res.Flags = append(res.Flags, "形式主义答复：既未说明依据或调查结果，也没有具体措施和办理时间")
 		}
+	}
+	if res.Substance < minSubstance {
+		res.Flags = append(res.Flags, fmt.Sprintf("答复正文过短：除去问候、感谢和结束语只有 %d 个字", res.Substance))
 	}
 	if res.Perfunctory && res.Score > PerfunctoryCap {
 		res.Score = PerfunctoryCap
