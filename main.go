@@ -11,6 +11,7 @@ import (
 	"siyang/hooks"
 	_ "siyang/migrations"
 	pbpublic "siyang/pb_public"
+	"siyang/plugins/analytics"
 	"siyang/plugins/demo"
 	"siyang/plugins/deptapi"
 	"siyang/plugins/dispatch"
@@ -48,6 +49,7 @@ func main() {
 	// dashboard (driver off / log / http gateway), reloaded on each change
 	texts := notify.MustRegister(app, notify.Config{})
 	residents.MustRegister(app, residents.Config{SendCode: signInCodes(app, texts)})
+	analytics.MustRegister(app, app.RootCmd, analytics.Config{})
 
 	pbpublic.Register(app)
 

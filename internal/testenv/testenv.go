@@ -16,6 +16,7 @@ import (
 	"siyang/hooks"
 	_ "siyang/migrations" // the schema under test
 	pbpublic "siyang/pb_public"
+	"siyang/plugins/analytics"
 	"siyang/plugins/deptapi"
 	"siyang/plugins/dispatch"
 	"siyang/plugins/notify"
@@ -41,6 +42,9 @@ type Env struct {
 	Notify *notify.Plugin
 	// SMSCodes receives the residents' sign-in codes (the SMS gateway).
 	SMSCodes *CodeBox
+	// Analytics computes the figures and runs the hotspot scan (tests call
+	// ScanHotspots themselves).
+	Analytics *analytics.Plugin
 	// Root holds the binary's commands that plugins add (see RunCommand).
 	Root *cobra.Command
 
@@ -96,6 +100,7 @@ func newEnv(t testing.TB, dataDir string, fixtures bool) *Env {
 	deptapi.MustRegister(app, deptapi.Config{Actions: env.Engine})
 	open311.MustRegister(app, open311.Config{Intake: env.Engine, Now: now})
 	env.Notify = notify.MustRegister(app, notify.Config{SendTimeout: 2 * time.Second})
+	env.Analytics = analytics.MustRegister(app, env.Root, analytics.Config{Now: now, HotspotInterval: -1})
 	env.Webhooks = webhooks.MustRegister(app, webhooks.Config{Now: now, Interval: -1, BaseDelay: time.Second, MaxDelay: 8 * time.Second, MaxAttempts: 5, Timeout: time.Second})
 	upstream.MustRegister(app, upstream.Config{Now: now})
 	if !fixtures {

@@ -1,0 +1,5 @@
+package analytics
+
+import "sort"
+
+func sortStrings(s []string) { sort.Strings(s) }
