@@ -87,6 +87,7 @@
     else if (tab === "requests") req = requestList();
     else if (q.filter) req = pb.collection("appeals").getList(1, 200, { filter: q.filter, sort: q.sort, expand: "lead_department" }).then(function (r) { return r.items.map(function (a) { return { appeal: a }; }); });
     else return;
+    if (tab === "replies") req = req.then(withReplyQuality);
     var current = tab;
     req.then(function (rows) {
       if (current !== tab) return;
@@ -130,6 +131,23 @@
           return { appeal: t.expand.appeal, extra: el("span", { class: "tag sla-warning" }, ST.relName(t, "department") + " 退单") };
         });
       });
+  }
+  // withReplyQuality adds the stored quality of each pending reply to its
+  // row, so the operator sees the weak ones before opening them.
+  function withReplyQuality(rows) {
+    if (!rows.length) return rows;
+    return pb.collection("replies").getFullList({ filter: 'review_status = "pending" && role != "assist"', sort: "created", fields: "appeal,quality_score,quality_perfunctory,quality" })
+      .then(function (list) {
+        var by = {};
+        list.forEach(function (r) { by[r.appeal] = r; });
+        rows.forEach(function (row) {
+          var r = by[row.appeal.id], q = r && ST.parseQuality(r.quality);
+          if (!q) return;
+          row.extra = el("span", { class: "tag " + (r.quality_perfunctory || q.level === "差" ? "sla-overdue" : "sla-normal") },
+            "答复质量 " + q.score + " 分（" + q.level + "）" + (r.quality_perfunctory ? "，疑似形式主义" : ""));
+        });
+        return rows;
+      }).catch(function () { return rows; });
   }
   function requestList() {
     return pb.collection("extensions").getFullList({ filter: 'status = "pending"', sort: "created", expand: "appeal,department" })
@@ -207,7 +225,7 @@
     ST.loadCase(id, true).then(function (c) {
       if (token !== loading || openId !== id) return;
       var y = window.scrollY;
-      var box = ST.renderCase(detail, c, { contact: true });
+      var box = ST.renderCase(detail, c, { contact: true, quality: true });
       addActions(box, c);
       if (!refresh) ST.$("#case-title", detail).focus();
       else window.scrollTo(0, y);
@@ -269,7 +287,11 @@
     }
     if (s === "replied") {
       var pending = c.replies.filter(function (r) { return r.role === "lead" && r.review_status === "pending"; }).pop();
-      if (pending) box.append(el("p", { class: "warnbox" }, "待审核的答复见上方「答复」。审核要点：是否回应诉求、过程和结果是否清楚、有无泄露个人信息。"));
+      if (pending) {
+        box.append(el("p", { class: "warnbox" }, "待审核的答复见上方「答复」。审核要点：是否回应诉求、过程和结果是否清楚、有无泄露个人信息。"));
+        var pq = ST.qualityView(ST.parseQuality(pending.quality), "待审核答复的质量评估");
+        if (pq) box.append(el("div", { id: "review-quality" }, pq));
+      }
       if (can("approve_reply")) box.append(ST.actionForm(id, "approve_reply", { title: "审核答复", label: "审核通过", fields: [{ name: "note", label: "审核意见（可选）", type: "textarea" }], done: leave }));
       if (can("send_back")) box.append(ST.actionForm(id, "send_back", { label: "退回重办", danger: true, fields: [{ name: "note", label: "退回理由和重办要求", type: "textarea", required: true }], done: leave }));
     }

@@ -410,6 +410,40 @@
     return form;
   };
 
+  // ---- reply quality (plugins/analytics, docs/analytics.md) -----------------
+
+  var CRITERIA = [["relevant", "切题"], ["complete", "完整"], ["explained", "有依据"], ["specific", "具体"], ["timely", "及时"]];
+  // qualityView shows a reply-quality result (POST /api/analytics/reply-quality
+  // or the stored replies.quality) in words: the score and level, the
+  // 形式主义 flag with its reasons, each criterion's reasons. Colour only
+  // repeats the words.
+  ST.qualityView = function (q, heading) {
+    if (!q || typeof q.score !== "number") return null;
+    var bad = q.perfunctory || q.level === "差";
+    var reasons = [];
+    CRITERIA.forEach(function (c) {
+      var x = q.criteria && q.criteria[c[0]];
+      ((x && x.reasons) || []).forEach(function (r) { if ((q.flags || []).indexOf(r) < 0) reasons.push(c[1] + "：" + r); });
+    });
+    var parts = CRITERIA.map(function (c) {
+      var x = q.criteria && q.criteria[c[0]];
+      return c[1] + " " + (x && typeof x.score === "number" ? Math.round(x.score * 100) : "—");
+    });
+    return ST.el("div", { class: "quality " + (bad ? "quality-bad" : "quality-ok"), "data-perfunctory": q.perfunctory ? "true" : "false" },
+      ST.el("p", null, ST.el("strong", null, (heading || "答复质量") + "：" + q.score + " 分（" + q.level + "）"),
+        q.perfunctory ? ST.el("span", { class: "tag urgent flag" }, "疑似形式主义答复") : null),
+      (q.flags || []).length ? ST.el("ul", { class: "flags" }, q.flags.map(function (f) { return ST.el("li", null, f); })) :
+        ST.el("p", { class: "muted" }, "未发现明显问题。"),
+      reasons.length ? ST.el("details", null, ST.el("summary", null, "各项说明"), ST.el("ul", null, reasons.map(function (r) { return ST.el("li", null, r); }))) : null,
+      ST.el("p", { class: "muted" }, "分项（0–100）：" + parts.join("，") + "。系统评估仅供参考，请以实际办理情况为准。"));
+  };
+  // parseQuality reads the stored JSON field (an object, or text from older clients).
+  ST.parseQuality = function (v) {
+    if (!v) return null;
+    if (typeof v === "string") { try { return JSON.parse(v); } catch (e) { return null; } }
+    return v;
+  };
+
   // ---- the case detail ----------------------------------------------------
 
   function byAppeal(id) { return pb.filter("appeal = {:id}", { id: id }); }
@@ -520,7 +554,8 @@
           ST.el("p", { class: "muted" }, ({ lead: "主办答复", assist: "协办答复", direct: "平台直接答复" }[r.role] || r.role) + " · " +
             (name(r, "department") || "平台") + " · " + ST.fmt(r.created) + " · " + (REVIEW[r.review_status] || r.review_status) +
             (r.review_note ? "：" + r.review_note : "")),
-          ST.el("p", { class: "pre" }, r.content), ST.files(r, "attachments", c.token));
+          ST.el("p", { class: "pre" }, r.content), ST.files(r, "attachments", c.token),
+          opts.quality && r.role !== "assist" ? ST.qualityView(ST.parseQuality(r.quality), "系统评估答复质量") : null);
       })] : null,
       c.callbacks && c.callbacks.length ? [ST.el("h3", null, "回访记录"), ST.el("ul", null, c.callbacks.map(function (cb) {
         return ST.el("li", null, ({ pending: "待回访", done: "已回访", cancelled: "已取消" }[cb.status] || cb.status) +

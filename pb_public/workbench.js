@@ -187,6 +187,32 @@
 
   function reopen() { openCase(openId, true); }
 
+  // qualityHints checks the 答复 as it is written (POST
+  // /api/analytics/reply-quality, 0.8 s after the last keystroke) and shows
+  // the score and the reasons — 形式主义 and the rest — beside the form,
+  // read out politely by screen readers. The check never blocks sending.
+  function qualityHints(appealId, form) {
+    var area = form.querySelector('textarea[name="content"]');
+    var box = el("div", { class: "quality-live", id: "reply-quality", "aria-live": "polite", "aria-atomic": "true" },
+      el("p", { class: "muted" }, "输入答复后，系统会提示答复是否切题、完整、有依据、具体、及时，并提示疑似形式主义的写法。"));
+    area.closest(".field").after(box);
+    var timer = null, seq = 0;
+    area.addEventListener("input", function () {
+      clearTimeout(timer);
+      var text = area.value.trim();
+      if (text.length < 2) return;
+      timer = setTimeout(function () {
+        var mine = ++seq;
+        pb.send("/api/analytics/reply-quality", { method: "POST", body: { appeal: appealId, content: area.value } }).then(function (q) {
+          if (mine === seq) ST.fill(box, ST.qualityView(q, "答复质量评估"));
+        }).catch(function (err) {
+          if (mine === seq) ST.fill(box, el("p", { class: "muted" }, "答复质量评估暂不可用：" + ST.message(err)));
+        });
+      }, 800);
+    });
+    return form;
+  }
+
   function addActions(box, c, role) {
     var a = c.appeal, s = a.status, id = a.id;
     var who = role === "lead" ? "handler:lead" : "handler:assist";
@@ -215,7 +241,7 @@
       forms.push(ST.actionForm(id, "assist_sign", { title: "协办签收", done: reopen }));
     }
     if (can("reply")) {
-      forms.push(ST.actionForm(id, "reply", {
+      forms.push(qualityHints(id, ST.actionForm(id, "reply", {
         title: "答复",
         intro: el("div", { class: "warnbox" }, el("strong", null, "答复要点："),
           "写明核查情况、办理过程、处理结果和政策依据；不能解决的说明原因和后续安排；请勿写入诉求人的姓名和电话。答复经平台审核后告知诉求人。"),
@@ -224,7 +250,7 @@
           { name: "attachments", label: "附件（现场照片、文件，最多 9 个）", type: "file" }
         ],
         done: reopen
-      }));
+      })));
     }
     if (can("assist_reply") && mine && mine.role === "assist" && mine.status !== "pending") {
       forms.push(ST.actionForm(id, "assist_reply", {
