@@ -20,8 +20,10 @@
       filter: 'status = "submitted"', sort: "-urgent_flag,-priority,created" },
     dispatch: { title: "待派单", note: "已受理、待选择主办和协办单位的工单。",
       filter: 'status = "accepted"', sort: "-priority,accepted_at" },
-    returned: { title: "退单改派", note: "承办单位退回的工单，请核实理由后重新派单。" },
-    requests: { title: "延期/挂起审批", note: "承办单位提交的延期、挂起申请，按提交先后排列。" },
+    returned: { title: "退单改派", note: "承办单位退回的工单，请核实理由后重新派单。",
+      exportFilter: 'status = "accepted" && assignments_via_appeal.status ?= "returned"', sort: "-updated" },
+    requests: { title: "延期/挂起审批", note: "承办单位提交的延期、挂起申请，按提交先后排列。",
+      exportFilter: 'extensions_via_appeal.status ?= "pending"', sort: "created" },
     replies: { title: "答复审核", note: "承办单位已答复，审核通过后进入回访；不合格的退回重办。",
       filter: 'status = "replied"', sort: "replied_at" },
     callback: { title: "回访", note: "按回访期限排列。电话回访后记录五级满意度。",
@@ -71,6 +73,9 @@
     document.getElementById("queue-heading").textContent = QUEUES[name].title;
     document.getElementById("queue-note").textContent = QUEUES[name].note;
     history.replaceState(null, "", "#" + name);
+    var q = QUEUES[name];
+    exportList = q.filter || q.exportFilter ? { filter: q.filter || q.exportFilter, sort: q.sort, title: q.title } : null;
+    exportBox();
     tool.replaceChildren();
     queue.replaceChildren();
     if (name === "search") searchTool();
@@ -120,6 +125,35 @@
       var again = queue.querySelector('button[data-id="' + focused + '"]') || queue.querySelector("button.case");
       if (again) again.focus();
     }
+  }
+
+  // ---- export to Excel --------------------------------------------------------
+
+  // exportList is the list on screen as the server's export takes it: the
+  // same filter and sort (GET /api/analytics/exports/cases.xlsx, audited).
+  // Contact data only when ticked, and each export says so in the audit log.
+  var exportList = null;
+  function exportBox() {
+    var box = document.getElementById("export-box");
+    if (!box) {
+      box = el("div", { id: "export-box", class: "row export" });
+      document.getElementById("queue-note").after(box);
+    }
+    if (!exportList) { box.hidden = true; return; }
+    box.hidden = false;
+    var contact = el("input", { type: "checkbox", id: "export-contact" });
+    var status = el("p", { class: "muted", role: "status", id: "export-status" });
+    var button = el("button", { type: "button", class: "secondary", id: "export-xlsx", onclick: function () {
+      var list = exportList;
+      button.disabled = true;
+      status.textContent = "正在导出…";
+      ST.download("/api/analytics/exports/cases.xlsx", { filter: list.filter, sort: list.sort, title: list.title, contact: contact.checked ? "1" : "" }).then(function (name) {
+        status.textContent = "已导出「" + list.title + "」：" + name + (contact.checked ? "（含联系方式，已记入审计日志）" : "（已记入审计日志）");
+      }).catch(function (err) {
+        status.textContent = "导出失败：" + ST.message(err);
+      }).finally(function () { button.disabled = false; });
+    } }, "导出 Excel");
+    ST.fill(box, button, el("label", { class: "inline", for: "export-contact" }, contact, "含诉求人联系方式（仅限办理需要）"), status);
   }
 
   // returnedList: accepted cases whose last lead task was returned.
@@ -506,6 +540,8 @@
       else if (q) parts.push(pb.filter("(title ~ {:q} || content ~ {:q} || address ~ {:q} || ticket ~ {:q})", { q: q }));
       if (v.status) parts.push(pb.filter("status = {:s}", { s: v.status }));
       if (v.department) parts.push(pb.filter("lead_department = {:d}", { d: v.department }));
+      exportList = { filter: parts.join(" && "), sort: "-created", title: "查询结果" };
+      exportBox();
       pb.collection("appeals").getList(1, 50, { filter: parts.join(" && "), sort: "-created", expand: "lead_department" }).then(function (r) {
         document.getElementById("queue-note").textContent = "共找到 " + r.totalItems + " 件" + (r.totalItems > 50 ? "，显示最新的 50 件" : "") + "。";
         renderRows(r.items.map(function (a) { return { appeal: a }; }));

@@ -444,6 +444,31 @@
     return v;
   };
 
+  // ---- downloads ----------------------------------------------------------
+
+  // download fetches a file the API builds (a workbook) with the staff
+  // member's token and saves it under the server's name; answers a promise
+  // that rejects with the API's error (shown in Chinese by ST.message).
+  ST.download = function (path, query) {
+    var url = new URL(path, location.origin);
+    Object.keys(query || {}).forEach(function (k) { if (query[k] !== "" && query[k] !== undefined) url.searchParams.set(k, query[k]); });
+    return fetch(url, { headers: { Authorization: pb.authStore.token } }).then(function (res) {
+      if (!res.ok) {
+        return res.json().catch(function () { return {}; }).then(function (body) { throw { status: res.status, response: body }; });
+      }
+      var cd = res.headers.get("Content-Disposition") || "";
+      var m = /filename\*=UTF-8''([^;]+)/.exec(cd);
+      var name = m ? decodeURIComponent(m[1]) : "export.xlsx";
+      return res.blob().then(function (blob) {
+        var a = ST.el("a", { href: URL.createObjectURL(blob), download: name, hidden: true });
+        document.body.append(a);
+        a.click();
+        setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+        return name;
+      });
+    }, function (err) { throw { status: 0, isAbort: false, message: String(err) }; });
+  };
+
   // ---- the case detail ----------------------------------------------------
 
   function byAppeal(id) { return pb.filter("appeal = {:id}", { id: id }); }
