@@ -137,7 +137,7 @@
     var box = document.getElementById("export-box");
     if (!box) {
       box = el("div", { id: "export-box", class: "row export" });
-      document.getElementById("queue-note").after(box);
+      queue.after(box); // after the rows: Tab from the heading still reaches the first case
     }
     if (!exportList) { box.hidden = true; return; }
     box.hidden = false;
