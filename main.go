@@ -4,6 +4,7 @@ package main
 import (
 	"log"
 	"os"
+	"strings"
 
 	"github.com/pocketbase/pocketbase"
 
@@ -13,6 +14,7 @@ import (
 	"siyang/plugins/demo"
 	"siyang/plugins/deptapi"
 	"siyang/plugins/dispatch"
+	"siyang/plugins/guard"
 	"siyang/plugins/notify"
 	"siyang/plugins/open311"
 	"siyang/plugins/portal"
@@ -28,9 +30,13 @@ func main() {
 	var demoData bool
 	app.RootCmd.PersistentFlags().BoolVar(&demoData, "demo", true,
 		"seed sample departments, townships and demo staff accounts into a fresh data folder")
+	var mfaRoles string
+	app.RootCmd.PersistentFlags().StringVar(&mfaRoles, "staff-mfa", "admin,supervisor",
+		"staff roles that must enter an emailed one-time code after the password (needs SMTP; empty: none)")
 	_ = app.RootCmd.ParseFlags(os.Args[1:])
 
 	hooks.Register(app)
+	guard.MustRegister(app, guard.Config{MFARoles: splitList(mfaRoles)})
 	clock := sla.NewClock()
 	engine := workflow.MustRegister(app, workflow.Config{Clock: clock})
 	sla.MustRegister(app, sla.Config{Clock: clock, Actions: engine})
@@ -47,4 +53,15 @@ func main() {
 	if err := app.Start(); err != nil {
 		log.Fatal(err)
 	}
+}
+
+// splitList reads a comma-separated flag value.
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }

@@ -18,6 +18,7 @@ import (
 	pbpublic "siyang/pb_public"
 	"siyang/plugins/deptapi"
 	"siyang/plugins/dispatch"
+	"siyang/plugins/guard"
 	"siyang/plugins/notify"
 	"siyang/plugins/open311"
 	"siyang/plugins/portal"
@@ -77,9 +78,13 @@ func newEnv(t testing.TB, dataDir string, fixtures bool) *Env {
 	}
 	t.Cleanup(app.Cleanup)
 	hooks.Register(app)
+	// The rate limiter (on in the settings) would throttle the tests'
+	// hundreds of requests from one address; the guard tests switch it on.
+	app.Settings().RateLimits.Enabled = false
 	start := DefaultNow
 	env := &Env{App: app, Now: &start}
 	now := func() time.Time { return *env.Now }
+	guard.MustRegister(app, guard.Config{Now: now})
 	clock := sla.NewClock()
 	env.Engine = workflow.MustRegister(app, workflow.Config{Clock: clock, Now: now})
 	env.SLA = sla.MustRegister(app, sla.Config{Clock: clock, Actions: env.Engine, Now: now, SweepInterval: -1})
