@@ -1,0 +1,6 @@
+package securitytest
+
+import "sync/atomic"
+
+// matrixCases counts every checked request across the matrix tests.
+var matrixCases atomic.Int64
