@@ -61,7 +61,7 @@ func TestRealtimeMatrix(t *testing.T) {
 				t.Errorf("%s heard unexpected %s", p.name, topic)
 			}
 		}
-		if seen["callbacks"] && !set("res "+central)[p.name] {
+		if seen["callbacks"] && !set("res " + central)[p.name] {
 			t.Errorf("%s heard callbacks", p.name)
 		}
 		if seen["audit_log"] && !set("sup adm su")[p.name] {
