@@ -18,6 +18,7 @@ import (
 	"siyang/plugins/notify"
 	"siyang/plugins/open311"
 	"siyang/plugins/portal"
+	"siyang/plugins/privacy"
 	"siyang/plugins/sla"
 	"siyang/plugins/webhooks"
 	"siyang/plugins/workflow"
@@ -47,6 +48,7 @@ func main() {
 	open311.MustRegister(app, open311.Config{Intake: engine})
 	webhooks.MustRegister(app, webhooks.Config{})
 	notify.MustRegister(app, notify.Config{})
+	privacy.MustRegister(app, privacy.Config{})
 
 	pbpublic.Register(app)
 

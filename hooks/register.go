@@ -13,5 +13,6 @@ func Register(app core.App) {
 	bindValidation(app)
 	bindMasking(app)
 	bindAppendOnly(app)
+	bindSchemaGuard(app)
 	bindConfigAudit(app)
 }

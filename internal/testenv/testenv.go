@@ -22,6 +22,7 @@ import (
 	"siyang/plugins/notify"
 	"siyang/plugins/open311"
 	"siyang/plugins/portal"
+	"siyang/plugins/privacy"
 	"siyang/plugins/sla"
 	"siyang/plugins/webhooks"
 	"siyang/plugins/workflow"
@@ -38,6 +39,9 @@ type Env struct {
 	Webhooks *webhooks.Plugin
 	// Notify sends mails (when SMTP is enabled in the settings) and SMS.
 	Notify *notify.Plugin
+	// Privacy runs the retention sweep (tests call Sweep) and the data
+	// export and erasure endpoints.
+	Privacy *privacy.Plugin
 	// Root holds the binary's commands that plugins add (see RunCommand).
 	Root *cobra.Command
 
@@ -95,6 +99,7 @@ func newEnv(t testing.TB, dataDir string, fixtures bool) *Env {
 	deptapi.MustRegister(app, deptapi.Config{Actions: env.Engine})
 	open311.MustRegister(app, open311.Config{Intake: env.Engine, Now: now})
 	env.Notify = notify.MustRegister(app, notify.Config{SendTimeout: 2 * time.Second})
+	env.Privacy = privacy.MustRegister(app, privacy.Config{Now: now, SweepInterval: -1})
 	env.Webhooks = webhooks.MustRegister(app, webhooks.Config{Now: now, Interval: -1, BaseDelay: time.Second, MaxDelay: 8 * time.Second, MaxAttempts: 5, Timeout: time.Second})
 	if !fixtures {
 		return env
