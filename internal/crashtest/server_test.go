@@ -11,14 +11,36 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 )
 
-// buildBinary compiles the module's main package into dir.
-func buildBinary(t *testing.T, dir string) string {
+var (
+	buildOnce sync.Once
+	builtBin  string
+	buildErr  error
+)
+
+// buildBinary compiles the module's main package (once per test run).
+func buildBinary(t *testing.T, _ string) string {
 	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "siyang-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		builtBin, buildErr = build(dir)
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return builtBin
+}
+
+func build(dir string) (string, error) {
 	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
 	if _, err := os.Stat(goBin); err != nil {
 		goBin = "go"
@@ -27,9 +49,9 @@ func buildBinary(t *testing.T, dir string) string {
 	cmd := exec.Command(goBin, "build", "-o", bin, ".")
 	cmd.Dir = filepath.Join("..", "..")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+		return "", fmt.Errorf("go build: %v\n%s", err, out)
 	}
-	return bin
+	return bin, nil
 }
 
 func freePort(t *testing.T) string {
