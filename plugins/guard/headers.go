@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
@@ -23,12 +24,12 @@ const apiPolicy = "default-src 'none'; frame-ancestors 'none'"
 
 // headersMiddleware sets the security headers on every answer and turns the
 // rate limiter's English 429 into a Chinese one with Retry-After. It runs
-// first (before PocketBase's rate limiter) so that even refusals carry
-// the headers.
+// right after PocketBase's own security headers (whose X-Frame-Options it
+// refines) and before the rate limiter, so that refusals carry the headers.
 func (p *plugin) headersMiddleware() *hook.Handler[*core.RequestEvent] {
 	return &hook.Handler[*core.RequestEvent]{
 		Id:       "siyangSecurityHeaders",
-		Priority: -2000,
+		Priority: apis.DefaultSecurityHeadersMiddlewarePriority + 5,
 		Func: func(e *core.RequestEvent) error {
 			h := e.Response.Header()
 			h.Set("X-Content-Type-Options", "nosniff")

@@ -31,6 +31,9 @@ func TestSecurityHeaders(t *testing.T) {
 		if got := h.Get("X-Content-Type-Options"); got != "nosniff" {
 			t.Errorf("%s: X-Content-Type-Options %q", c.path, got)
 		}
+		if c.csp == "default-src 'none'" && h.Get("X-Frame-Options") != "DENY" {
+			t.Errorf("%s: X-Frame-Options %q", c.path, h.Get("X-Frame-Options"))
+		}
 		if h.Get("Referrer-Policy") == "" || h.Get("Permissions-Policy") == "" || h.Get("X-Frame-Options") == "" {
 			t.Errorf("%s: missing headers %v", c.path, h)
 		}
