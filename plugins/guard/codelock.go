@@ -53,8 +53,9 @@ func bookingKey(e *core.RequestEvent) string {
 
 // codeLockMiddleware refuses lookups from an address, or of a ticket, that
 // failed too often, and counts the failures it sees. It watches the answer's
-// status rather than changing the handlers: a 404 (or 403) to a lookup
-// with a secret is a wrong guess.
+// status rather than changing the handlers: a 404 to a lookup with a
+// secret is a wrong guess (a 403 is a right secret asking for something
+// not allowed, and is not counted).
 func (p *plugin) codeLockMiddleware() *hook.Handler[*core.RequestEvent] {
 	return &hook.Handler[*core.RequestEvent]{
 		Id:       "siyangCodeLock",
@@ -77,7 +78,7 @@ func (p *plugin) codeLockMiddleware() *hook.Handler[*core.RequestEvent] {
 			if err != nil {
 				status = router.ToApiError(err).Status
 			}
-			if status == http.StatusNotFound || status == http.StatusForbidden {
+			if status == http.StatusNotFound {
 				lockedIP := p.codeIP.fail(ip)
 				lockedTarget := p.codeTicket.fail(target)
 				if lockedIP || lockedTarget {
