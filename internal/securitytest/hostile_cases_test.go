@@ -52,12 +52,13 @@ type deleteMarker struct{}
 
 var deleteField = deleteMarker{}
 
-// textAttacks are bad values for any text field of a form.
+// textAttacks are bad values for any free-text field of a form. Markup is
+// not among them: free text is stored as typed and escaped by every page
+// (TestOddButValidInput here, the pages' browser tests there).
 func textAttacks(max int) []any {
 	return []any{
 		"", "   ", strings.Repeat("长", max+1), 12345, []any{"a"}, map[string]any{"a": 1}, true,
-		"坏" + invalidUTF8 + "字", "空字符\x00在中间", "控制\x1b[31m字符", "<script>alert(1)</script>这是一段脚本",
-		"<img src=x onerror=alert(1)>图片标签",
+		"坏" + invalidUTF8 + "字", "空字符\x00在中间", "控制\x1b[31m字符",
 	}
 }
 

@@ -62,8 +62,6 @@ func (f *Submission) validate(app core.App) (category, region *core.Record, err 
 	checkText(errs, "content", "诉求内容", f.Content, minContent, maxContent)
 	if utf8.RuneCountInString(f.Address) > maxAddress || !utf8.ValidString(f.Address) || hasControl(f.Address) {
 		errs.Add("address", "地址不能超过 200 字，且不能含有特殊控制字符")
-	} else if hooks.HasMarkup(f.Address) {
-		errs.Add("address", "地址"+hooks.ErrMarkup)
 	}
 	switch {
 	case f.ContactName == "":
@@ -114,8 +112,6 @@ func checkText(errs *FieldErrors, field, label, s string, min, max int) {
 		errs.Add(field, label+"太短，至少需要 "+itoa(min)+" 个字")
 	case n > max:
 		errs.Add(field, label+"不能超过 "+itoa(max)+" 个字（当前 "+itoa(n)+" 字）")
-	case hooks.HasMarkup(s):
-		errs.Add(field, label+hooks.ErrMarkup)
 	}
 }
 

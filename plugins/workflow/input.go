@@ -5,8 +5,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/pocketbase/pocketbase/tools/filesystem"
-
-	"siyang/hooks"
 )
 
 // Input carries everything an action may need; each action reads the fields
@@ -62,11 +60,6 @@ func (in *Input) checkCommon(errs *FieldErrors) {
 	for _, s := range append([]string{in.Note, in.Content}, in.Reason) {
 		if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
 			errs.Add("content", "内容含有无效字符")
-		}
-	}
-	for field, s := range map[string]string{"note": in.Note, "content": in.Content, "reason": in.Reason} {
-		if hooks.HasMarkup(s) {
-			errs.Add(field, "内容"+hooks.ErrMarkup)
 		}
 	}
 }
