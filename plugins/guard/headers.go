@@ -14,9 +14,10 @@ import (
 // DefaultPagePolicy lets the pages load scripts, styles, fonts and data
 // from the platform itself only: no inline scripts or event handlers, no
 // third-party hosts, no framing by other sites. Images may also be data:
-// and blob: URLs (the photo previews of the submit page).
+// and blob: URLs (the photo previews of the submit page), and the pages may
+// read their own blob: URLs (the downloadable receipt).
 const DefaultPagePolicy = "default-src 'self'; script-src 'self'; style-src 'self'; " +
-	"img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; media-src 'self' blob:; " +
+	"img-src 'self' data: blob:; font-src 'self'; connect-src 'self' blob:; media-src 'self' blob:; " +
 	"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
 
 // apiPolicy is for JSON and XML answers, which are never pages.
