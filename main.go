@@ -5,6 +5,7 @@ import (
 	"context"
 	"log"
 	"os"
+	"strings"
 
 	"github.com/pocketbase/pocketbase"
 
@@ -15,9 +16,11 @@ import (
 	"siyang/plugins/demo"
 	"siyang/plugins/deptapi"
 	"siyang/plugins/dispatch"
+	"siyang/plugins/guard"
 	"siyang/plugins/notify"
 	"siyang/plugins/open311"
 	"siyang/plugins/portal"
+	"siyang/plugins/privacy"
 	"siyang/plugins/residents"
 	"siyang/plugins/sla"
 	"siyang/plugins/upstream"
@@ -32,9 +35,13 @@ func main() {
 	var demoData bool
 	app.RootCmd.PersistentFlags().BoolVar(&demoData, "demo", true,
 		"seed sample departments, townships and demo staff accounts into a fresh data folder")
+	var mfaRoles string
+	app.RootCmd.PersistentFlags().StringVar(&mfaRoles, "staff-mfa", "admin,supervisor",
+		"staff roles that must enter an emailed one-time code after the password (needs SMTP; empty: none)")
 	_ = app.RootCmd.ParseFlags(os.Args[1:])
 
 	hooks.Register(app)
+	guard.MustRegister(app, guard.Config{MFARoles: splitList(mfaRoles)})
 	clock := sla.NewClock()
 	engine := workflow.MustRegister(app, workflow.Config{Clock: clock})
 	sla.MustRegister(app, sla.Config{Clock: clock, Actions: engine})
@@ -50,6 +57,7 @@ func main() {
 	texts := notify.MustRegister(app, notify.Config{})
 	residents.MustRegister(app, residents.Config{SendCode: signInCodes(app, texts)})
 	analytics.MustRegister(app, app.RootCmd, analytics.Config{})
+	privacy.MustRegister(app, privacy.Config{})
 
 	pbpublic.Register(app)
 
@@ -70,4 +78,15 @@ func signInCodes(app *pocketbase.PocketBase, texts *notify.Plugin) func(context.
 		}
 		return sms.Send(ctx, notify.SMS{Kind: notify.KindSignInCode, Phone: phone, Params: map[string]string{"code": code}})
 	}
+}
+
+// splitList reads a comma-separated flag value.
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }

@@ -13,6 +13,7 @@ func Register(app core.App) {
 	bindValidation(app)
 	bindMasking(app)
 	bindAppendOnly(app)
+	bindSchemaGuard(app)
 	bindConfigAudit(app)
 	bindFileNames(app)
 }

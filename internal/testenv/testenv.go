@@ -19,10 +19,12 @@ import (
 	"siyang/plugins/analytics"
 	"siyang/plugins/deptapi"
 	"siyang/plugins/dispatch"
+	"siyang/plugins/guard"
 	"siyang/plugins/notify"
 	"siyang/plugins/open311"
 	"siyang/plugins/portal"
 	"siyang/plugins/residents"
+	"siyang/plugins/privacy"
 	"siyang/plugins/sla"
 	"siyang/plugins/upstream"
 	"siyang/plugins/webhooks"
@@ -45,6 +47,9 @@ type Env struct {
 	// Analytics computes the figures and runs the hotspot scan (tests call
 	// ScanHotspots themselves).
 	Analytics *analytics.Plugin
+	// Privacy runs the retention sweep (tests call Sweep) and the data
+	// export and erasure endpoints.
+	Privacy *privacy.Plugin
 	// Root holds the binary's commands that plugins add (see RunCommand).
 	Root *cobra.Command
 
@@ -85,9 +90,13 @@ func newEnv(t testing.TB, dataDir string, fixtures bool) *Env {
 	}
 	t.Cleanup(app.Cleanup)
 	hooks.Register(app)
+	// The rate limiter (on in the settings) would throttle the tests'
+	// hundreds of requests from one address; the guard tests switch it on.
+	app.Settings().RateLimits.Enabled = false
 	start := DefaultNow
 	env := &Env{App: app, Now: &start}
 	now := func() time.Time { return *env.Now }
+	guard.MustRegister(app, guard.Config{Now: now})
 	clock := sla.NewClock()
 	env.Engine = workflow.MustRegister(app, workflow.Config{Clock: clock, Now: now})
 	env.SLA = sla.MustRegister(app, sla.Config{Clock: clock, Actions: env.Engine, Now: now, SweepInterval: -1})
@@ -101,6 +110,7 @@ func newEnv(t testing.TB, dataDir string, fixtures bool) *Env {
 	open311.MustRegister(app, open311.Config{Intake: env.Engine, Now: now})
 	env.Notify = notify.MustRegister(app, notify.Config{SendTimeout: 2 * time.Second})
 	env.Analytics = analytics.MustRegister(app, env.Root, analytics.Config{Now: now, HotspotInterval: -1})
+	env.Privacy = privacy.MustRegister(app, privacy.Config{Now: now, SweepInterval: -1})
 	env.Webhooks = webhooks.MustRegister(app, webhooks.Config{Now: now, Interval: -1, BaseDelay: time.Second, MaxDelay: 8 * time.Second, MaxAttempts: 5, Timeout: time.Second})
 	upstream.MustRegister(app, upstream.Config{Now: now})
 	if !fixtures {

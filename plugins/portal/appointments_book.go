@@ -37,7 +37,7 @@ func (r *bookRequest) check() error {
 		errs.Add("name", "请填写姓名")
 	case n > maxNameLen:
 		errs.Add("name", "姓名不能超过 40 个字")
-	case !utf8.ValidString(r.Name) || strings.IndexFunc(r.Name, unicode.IsControl) >= 0:
+	case !utf8.ValidString(r.Name) || strings.IndexFunc(r.Name, unicode.IsControl) >= 0 || strings.ContainsAny(r.Name, "<>"):
 		errs.Add("name", "姓名含有无效字符")
 	}
 	switch {

@@ -3,12 +3,17 @@ package workflow
 import (
 	"errors"
 	"fmt"
+	"image"
+	_ "image/gif" // DecodeConfig of attachments
+	_ "image/jpeg"
+	_ "image/png"
 	"io"
 	"net/http"
 
 	"github.com/gabriel-vasile/mimetype"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/filesystem"
+	_ "golang.org/x/image/webp"
 )
 
 // Attachment limits, shared by intake, replies and supplements.
@@ -59,6 +64,37 @@ func checkFiles(files []*filesystem.File) error {
 		if _, ok := allowedTypes[mt]; !ok {
 			return FieldError("attachments", fmt.Sprintf("「%s」的文件类型（%s）不支持，只能上传图片、PDF、Word 或 Excel 文件", name, mt))
 		}
+		if err := checkPixels(f, mt); err != nil {
+			return FieldError("attachments", fmt.Sprintf("「%s」%s", name, err.Error()))
+		}
+	}
+	return nil
+}
+
+// MaxPixels bounds an image's width × height: thumbnails decode the whole
+// picture, and a few hundred bytes can claim gigapixels ("pixel bomb").
+// 60 million pixels is more than a phone's default photo.
+const MaxPixels = 60_000_000
+
+// checkPixels reads the image header (not the pixels) of the types Go
+// decodes and refuses images too large to process.
+func checkPixels(f *filesystem.File, mt string) error {
+	switch mt {
+	case "image/jpeg", "image/png", "image/gif", "image/webp":
+	default:
+		return nil
+	}
+	r, err := f.Reader.Open()
+	if err != nil {
+		return errors.New("无法读取")
+	}
+	defer r.Close()
+	cfg, _, err := image.DecodeConfig(r)
+	if err != nil {
+		return errors.New("不是有效的图片文件")
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
+		return fmt.Errorf("的尺寸（%d×%d 像素）过大，请缩小后再上传", cfg.Width, cfg.Height)
 	}
 	return nil
 }
