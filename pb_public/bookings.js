@@ -49,23 +49,53 @@
   }
 
   // ---- sign-in ----
+  // A second factor (PocketBase MFA, required of some roles once mail is set
+  // up): the password answers 401 with an mfaId, a code is mailed, and the
+  // same form asks for it.
+  var mfa = null; // {mfaId, otpId} while a code is awaited
+  function signedIn(auth) {
+    SY.session.set("staff", auth, false);
+    $("#staff-password").value = "";
+    $("#staff-code").value = "";
+    $("#staff-code-box").hidden = true;
+    mfa = null;
+    start();
+    $("#day-date").focus();
+  }
   staffForm.addEventListener("submit", function (ev) {
     ev.preventDefault();
     var formError = $("#staff-form-error"), btn = staffForm.querySelector("button[type=submit]");
     SY.clearErrors(staffForm);
     formError.replaceChildren();
+    if (mfa) {
+      var code = $("#staff-code").value.trim();
+      if (!/^[0-9]{4,8}$/.test(code)) { SY.showErrors({ code: "请输入邮件中的数字验证码" }, "staff-"); return; }
+      btn.disabled = true;
+      SY.api("/api/collections/staff/auth-with-otp", { json: { otpId: mfa.otpId, password: code, mfaId: mfa.mfaId }, auth: false })
+        .then(signedIn, function (err) {
+          if (err.status === 400) {
+            mfa = null;
+            $("#staff-code-box").hidden = true;
+            SY.showErrors({ password: "验证码不正确或已过期，请重新输入密码登录" }, "staff-");
+          } else formError.append(SY.errorBox(err));
+        }).finally(function () { btn.disabled = false; });
+      return;
+    }
     var email = $("#staff-email").value.trim(), pw = $("#staff-password").value, errs = {};
     if (!email) errs.email = "请输入工作邮箱";
     else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) errs.email = "邮箱格式不正确";
     if (!pw) errs.password = "请输入密码";
     if (Object.keys(errs).length) { SY.showErrors(errs, "staff-"); return; }
     btn.disabled = true;
-    SY.api("/api/collections/staff/auth-with-password", { json: { identity: email, password: pw }, auth: false }).then(function (auth) {
-      SY.session.set("staff", auth, false);
-      $("#staff-password").value = "";
-      start();
-      $("#day-date").focus();
-    }, function (err) {
+    SY.api("/api/collections/staff/auth-with-password", { json: { identity: email, password: pw }, auth: false }).then(signedIn, function (err) {
+      if (err.status === 401 && err.mfaId) {
+        return SY.api("/api/collections/staff/request-otp", { json: { email: email }, auth: false }).then(function (res) {
+          mfa = { mfaId: err.mfaId, otpId: res.otpId };
+          $("#staff-code-box").hidden = false;
+          $("#staff-code-note").textContent = "您的账号需要二次验证：验证码已发送到 " + email + "，10 分钟内有效。";
+          $("#staff-code").focus();
+        }, function (err2) { formError.append(SY.errorBox(err2)); });
+      }
       if (err.status === 400) err = { status: 400, data: { password: { message: "邮箱或密码不正确，或账号已停用" } } };
       var left = err.status === 400 ? SY.showErrors(err.data, "staff-") : [];
       if (err.status !== 400 || left.length) formError.append(SY.errorBox(err));

@@ -139,7 +139,9 @@
         // An expired or revoked sign-in: forget it, so the page asks again.
         if (r.status === 401 && signedIn) SY.session.clear(who);
         var msg = data && typeof data.message === "string" && CJK.test(data.message) ? data.message : fallbackMessage(r.status);
-        throw apiError(r.status, msg, data && data.data);
+        var err = apiError(r.status, msg, data && data.data);
+        err.mfaId = data && data.mfaId; // PocketBase MFA: a second factor is due
+        throw err;
       });
     }).catch(function (e) {
       if (e && e.sy) throw e;

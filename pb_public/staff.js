@@ -250,26 +250,72 @@
     }
     var out = document.getElementById("logout");
     if (out) out.addEventListener("click", function () { pb.authStore.clear(); location.reload(); });
+    // Second factor (PocketBase MFA, required of some roles when mail is
+    // set up): the password answers 401 with an mfaId; a code is mailed and
+    // the same form asks for it.
+    var mfa = null; // {mfaId, otpId, email} while a code is awaited
+    function codeField() {
+      var box = ST.$("#mfa-box", form);
+      if (!box) {
+        box = ST.el("div", { id: "mfa-box" },
+          ST.el("label", { for: "mfa-code" }, "邮箱验证码"),
+          ST.el("input", { id: "mfa-code", name: "code", inputmode: "numeric", autocomplete: "one-time-code", maxlength: "8" }),
+          ST.el("p", { id: "mfa-note", class: "muted", role: "status" }));
+        form.insertBefore(box, ST.$("button[type=submit]", form));
+      }
+      return box;
+    }
+    function signedIn(res) {
+      if (roles.indexOf(res.record.role) < 0) {
+        pb.authStore.clear();
+        throw { status: 403, response: { message: wrongRole } };
+      }
+      form.password.value = "";
+      mfa = null;
+      var box = ST.$("#mfa-box", form);
+      if (box) box.remove();
+      start();
+    }
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
       ST.clearErrors(form);
-      var email = form.email.value.trim(), password = form.password.value;
-      if (!email || !password) {
-        ST.$(".form-error", form).textContent = "请输入邮箱和密码";
+      var error = ST.$(".form-error", form);
+      var button = ST.$("button[type=submit]", form);
+      if (mfa) {
+        var code = form.code.value.trim();
+        if (!/^[0-9]{4,8}$/.test(code)) {
+          error.textContent = "请输入邮件中的数字验证码";
+          form.code.focus();
+          return;
+        }
+        button.disabled = true;
+        pb.collection("staff").authWithOTP(mfa.otpId, code, { mfaId: mfa.mfaId }).then(signedIn).catch(function (err) {
+          error.textContent = err && err.status === 400 ? "验证码不正确或已过期，请重新登录" : ST.message(err);
+          if (err && err.status === 400) {
+            mfa = null;
+            codeField().remove();
+          }
+        }).finally(function () { button.disabled = false; });
         return;
       }
-      var button = ST.$("button[type=submit]", form);
+      var email = form.email.value.trim(), password = form.password.value;
+      if (!email || !password) {
+        error.textContent = "请输入邮箱和密码";
+        return;
+      }
       button.disabled = true;
-      pb.collection("staff").authWithPassword(email, password).then(function (res) {
-        if (roles.indexOf(res.record.role) < 0) {
-          pb.authStore.clear();
-          throw { status: 403, response: { message: wrongRole } };
+      pb.collection("staff").authWithPassword(email, password).then(signedIn).catch(function (err) {
+        var mfaId = err && err.response && err.response.mfaId;
+        if (!mfaId) {
+          error.textContent = err && err.status === 400 ? "邮箱或密码不正确，或账号已停用" : ST.message(err);
+          return;
         }
-        form.password.value = "";
-        start();
-      }).catch(function (err) {
-        var msg = err && err.status === 400 ? "邮箱或密码不正确，或账号已停用" : ST.message(err);
-        ST.$(".form-error", form).textContent = msg;
+        return pb.collection("staff").requestOTP(email).then(function (res) {
+          mfa = { mfaId: mfaId, otpId: res.otpId };
+          codeField();
+          ST.$("#mfa-note", form).textContent = "您的账号需要二次验证：验证码已发送到 " + email + "，10 分钟内有效。";
+          form.code.focus();
+        }, function (err2) { error.textContent = ST.message(err2); });
       }).finally(function () { button.disabled = false; });
     });
     var me = ST.me();
