@@ -43,6 +43,17 @@ func (w *world) endpoints() []endpoint {
 		{"public stats", "GET", "/api/portal/stats", nil, everyone, "", ""},
 		{"Open311 requests", "GET", "/open311/v2/requests.json", nil, everyone, "", ""},
 		{"Open311 request X", "GET", "/open311/v2/requests/" + ticket + ".json", nil, everyone, "", ""},
+		// residents' own cases after sign-in: only their own, no contact data
+		{"my appeals", "GET", "/api/residents/appeals", nil, "res res2", "", ""},
+		{"my appeal X", "GET", "/api/residents/appeals/" + x, nil, "res", "", ""},
+		{"my appeal Y", "GET", "/api/residents/appeals/" + y, nil, "res2", "", ""},
+		// analytics: staff; a department only its own figures; hotspots for the platform
+		{"metrics", "GET", "/api/analytics/metrics", nil, allStaff, "", ""},
+		{"metrics of A", "GET", "/api/analytics/metrics?department=" + w.DeptA.Id, nil, "hA " + central, "", ""},
+		{"hotspots", "GET", "/api/analytics/hotspots", nil, central, "", ""},
+		{"reply quality of a draft for X", "POST", "/api/analytics/reply-quality",
+			map[string]any{"appeal": x, "content": "经现场核查，已于11月26日更换路灯。"}, "hA hB " + central, "", ""},
+		{"monthly report of A", "GET", "/api/analytics/reports/monthly?month=2026-11&department=" + w.DeptA.Id, nil, "hA " + central, "", ""},
 		// the resident's own data export; an administrator's needs a phone number (400 without)
 		{name: "privacy export", method: "GET", path: "/api/privacy/export", allowed: "res res2 adm su", contact: "res", contactY: "res2"},
 	}
