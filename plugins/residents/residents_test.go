@@ -407,3 +407,25 @@ func TestAttachmentLinks(t *testing.T) {
 		t.Errorf("tampered link: %d %s", r.Status, r.Body)
 	}
 }
+
+// TestRegistrationNeedsEmail: anyone may open an account with an e-mail and
+// a password through the record API; without an e-mail (phone accounts come
+// only from a verified code) nothing is created.
+func TestRegistrationNeedsEmail(t *testing.T) {
+	env := testenv.New(t)
+	r := env.Call(t, "POST", "/api/collections/users/records", map[string]any{
+		"password": "a-long-password", "passwordConfirm": "a-long-password", "name": "居民",
+	}, nil)
+	if r.Status != 400 {
+		t.Errorf("without e-mail: %d %s", r.Status, r.Body)
+	}
+	if n, _ := env.App.CountRecords("users"); n != 2 {
+		t.Errorf("users: %d, want the 2 fixtures", n)
+	}
+	r = env.Call(t, "POST", "/api/collections/users/records", map[string]any{
+		"email": "new-resident@example.com", "password": "a-long-password", "passwordConfirm": "a-long-password", "name": "居民",
+	}, nil)
+	if r.Status != 200 {
+		t.Errorf("with e-mail: %d %s", r.Status, r.Body)
+	}
+}
