@@ -135,21 +135,31 @@ func (l *life) dispatch(op string) error {
 // the quality score the analytics hook gives every reply.
 func (l *life) writeReply(reviewer string) error {
 	g, r := l.g, l.r
-	content := replyTexts[g.rng.Intn(len(replyTexts))]
-	asked := r.GetDateTime("dispatched_at").Time()
-	q := replyquality.Score(replyquality.Input{
-		Title: r.GetString("title"), Appeal: r.GetString("content"), Reply: content,
-		AskedAt: asked, RepliedAt: l.replyAt, Due: r.GetDateTime("due_finish").Time(),
-	})
-	quality, err := json.Marshal(q)
-	if err != nil {
-		return err
+	pick := g.rng.Intn(len(replyTexts))
+	content := replyTexts[pick]
+	asked, due := r.GetDateTime("dispatched_at").Time(), r.GetDateTime("due_finish").Time()
+	// Scoring is the costliest step of the generator; the score depends on
+	// the texts and on how late the reply came, so it is computed once per
+	// problem, answer, day of reply and lateness, on the first such reply.
+	key := qualityKey{l.problem, pick, int(l.replyAt.Sub(asked).Hours() / 24), l.replyAt.After(due)}
+	q, ok := g.quality[key]
+	if !ok {
+		res := replyquality.Score(replyquality.Input{
+			Title: r.GetString("title"), Appeal: r.GetString("content"), Reply: content,
+			AskedAt: asked, RepliedAt: l.replyAt, Due: due,
+		})
+		js, err := json.Marshal(res)
+		if err != nil {
+			return err
+		}
+		q = scored{res.Score, res.Perfunctory, string(js)}
+		g.quality[key] = q
 	}
 	lead := l.assign[0]
 	g.stats.Replies++
 	return g.bulk.add("replies", l.reply, r.Id, lead.id, l.lead, lead.signedBy, "lead", content,
 		hooks.MaskText(content, r.GetString("contact_name")), "approved", reviewer, dt(l.at),
-		q.Score, q.Perfunctory, string(quality), dt(l.replyAt), dt(l.at))
+		q.score, q.perfunctory, q.json, dt(l.replyAt), dt(l.at))
 }
 
 // rate closes the loop with a satisfied callback (a dissatisfied one would
@@ -215,4 +225,16 @@ func declareTables(b *bulk, appealColumns []string) {
 	b.table("callbacks", "id", "appeal", "status", "due", "channel", "satisfaction", "resolved", "operator", "done_at", "created", "updated")
 	b.table("extensions", "id", "appeal", "department", "requested_by", "kind", "reason", "status", "decided_by",
 		"decided_at", "created", "updated")
+}
+
+// qualityKey classes replies whose quality score is the same.
+type qualityKey struct {
+	problem, reply, days int
+	late                 bool
+}
+
+type scored struct {
+	score       int
+	perfunctory bool
+	json        string
 }

@@ -1,6 +1,7 @@
 package loadgen
 
 import (
+	"fmt"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -28,6 +29,7 @@ type generator struct {
 	appealColumns []string
 	counters      map[string]int          // ticket day → last number
 	policies      map[string]*core.Record // category|priority|kind → policy
+	quality       map[qualityKey]scored
 	residentIDs   []string
 	residentPhone []string
 	recent        []string // ids of recent appeals, for 并单
@@ -95,7 +97,9 @@ func (g *generator) residents(n int) error {
 	}
 	stamp := dt(g.now)
 	for i := 0; i < n; i++ {
-		id, phone := newID(g.rng), randomPhone(g.rng)
+		// residents' phones are unique (users.phone is): a stride through
+		// the 139 range that never repeats (104729 is prime to 10^8)
+		id, phone := newID(g.rng), fmt.Sprintf("139%08d", (int64(i)*104729+g.seed)%100_000_000)
 		if err := g.bulk.add("users", id, "", false, true, hash, newID(g.rng)+newID(g.rng), "居民", phone, stamp, stamp); err != nil {
 			g.bulk.rollback()
 			return err

@@ -93,6 +93,7 @@ type life struct {
 	replyAt time.Time
 	ext     string
 	lead    string
+	problem int
 }
 
 type assignment struct {
@@ -183,7 +184,8 @@ const queryAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 func (l *life) submit(created time.Time) error {
 	g, r := l.g, l.r
 	r.Id = newID(g.rng)
-	p := problems[g.rng.Intn(len(problems))]
+	l.problem = g.rng.Intn(len(problems))
+	p := problems[l.problem]
 	var town *core.Record
 	if len(g.ref.towns) > 0 && g.rng.Intn(10) > 0 {
 		town = g.ref.towns[g.rng.Intn(len(g.ref.towns))]

@@ -80,7 +80,7 @@ func Seed(app core.App, opt Options) (*Stats, error) {
 	g := &generator{
 		app: app, ref: ref, clock: sla.NewClock(), rng: rand.New(rand.NewSource(opt.Seed)), seed: opt.Seed,
 		now: opt.Now.UTC(), stats: &Stats{ByStatus: map[string]int{}},
-		counters: map[string]int{}, policies: map[string]*core.Record{},
+		counters: map[string]int{}, policies: map[string]*core.Record{}, quality: map[qualityKey]scored{},
 	}
 	if err := g.prepare(opt); err != nil {
 		return nil, err
