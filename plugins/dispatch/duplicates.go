@@ -3,8 +3,8 @@ package dispatch
 import (
 	"math"
 	"slices"
-	"strconv"
 	"sort"
+	"strconv"
 	"time"
 	"unicode"
 

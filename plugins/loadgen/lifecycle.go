@@ -97,10 +97,10 @@ type life struct {
 }
 
 type assignment struct {
-	id, department, role, status string
-	dueSign, dueReturn, dueFinish  time.Time
-	signedAt, repliedAt, created   time.Time
-	signedBy                       string
+	id, department, role, status  string
+	dueSign, dueReturn, dueFinish time.Time
+	signedAt, repliedAt, created  time.Time
+	signedBy                      string
 }
 
 // appeal generates one appeal submitted at created, with its history.

@@ -44,9 +44,9 @@ type Options struct {
 // Stats is what Seed wrote.
 type Stats struct {
 	Appeals, Events, Assignments, Replies, Callbacks, Extensions, Residents, Files int
-	ByStatus                                                                      map[string]int
-	Overdue                                                                       int
-	Elapsed                                                                       time.Duration
+	ByStatus                                                                       map[string]int
+	Overdue                                                                        int
+	Elapsed                                                                        time.Duration
 }
 
 // Seed adds opt.Appeals appeals with their whole history to app's
