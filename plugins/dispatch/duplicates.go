@@ -57,28 +57,47 @@ func FindDuplicates(app core.App, a *core.Record, window time.Duration, threshol
 		from, where = "appeals INDEXED BY idx_appeals_open_category", " AND category = {:category}"
 		params["category"] = a.GetString("category")
 	}
-	var candidates []Candidate
-	err := app.DB().NewQuery("SELECT id, ticket, title, address, region, status FROM " + from +
+	// Only the ids come from the index (it covers them); the texts are
+	// compared through the cached vectors, and the rows are read only for
+	// the few candidates whose text is close enough to reach the threshold
+	// with the place's bonus.
+	var ids []string
+	err := app.DB().NewQuery("SELECT id FROM " + from +
 		" WHERE " + OpenAppealsCondition + " AND created >= {:since} AND id != {:id}" + where +
-		" ORDER BY created DESC LIMIT " + strconv.Itoa(candidateLimit)).Bind(params).All(&candidates)
+		" ORDER BY created DESC LIMIT " + strconv.Itoa(candidateLimit)).Bind(params).Column(&ids)
 	if err != nil {
 		return nil, err
 	}
-	vectors, err := textVectors(app, candidates)
+	vectors, err := textVectors(app, ids)
 	if err != nil {
 		return nil, err
 	}
 	mine := bigrams(a.GetString("title") + " " + a.GetString("content"))
+	texts := map[string]float64{}
+	var near []any
+	for _, id := range ids {
+		if text := cosine(mine, vectors[id]); 0.75*text+0.25 >= threshold {
+			texts[id] = text
+			near = append(near, id)
+		}
+	}
+	if len(near) == 0 {
+		return nil, nil
+	}
+	var candidates []Candidate
+	err = app.DB().Select("id", "ticket", "title", "address", "region", "status").From("appeals").
+		Where(dbx.In("id", near...)).All(&candidates)
+	if err != nil {
+		return nil, err
+	}
 	myPlace := bigrams(a.GetString("address"))
 	var out []Duplicate
 	for _, c := range candidates {
-		text := cosine(mine, vectors[c.Id])
+		text := texts[c.Id]
 		place := samePlace(a, c, myPlace)
-		score := text
+		score := 0.75 * text
 		if place {
-			score = 0.75*text + 0.25
-		} else {
-			score = 0.75 * text
+			score += 0.25
 		}
 		if score >= threshold {
 			out = append(out, Duplicate{Appeal: c, Score: score, Text: text, Place: place})
