@@ -57,43 +57,30 @@ func FindDuplicates(app core.App, a *core.Record, window time.Duration, threshol
 		from, where = "appeals INDEXED BY idx_appeals_open_category", " AND category = {:category}"
 		params["category"] = a.GetString("category")
 	}
-	// Only the ids come from the index (it covers them); the texts are
-	// compared through the cached vectors, and the rows are read only for
-	// the few candidates whose text is close enough to reach the threshold
-	// with the place's bonus.
-	var ids []string
-	err := app.DB().NewQuery("SELECT id FROM " + from +
+	// The indexes cover every column read here: no table row is visited.
+	var candidates []Candidate
+	err := app.DB().NewQuery("SELECT id, ticket, title, address, region, status FROM " + from +
 		" WHERE " + OpenAppealsCondition + " AND created >= {:since} AND id != {:id}" + where +
-		" ORDER BY created DESC LIMIT " + strconv.Itoa(candidateLimit)).Bind(params).Column(&ids)
+		" ORDER BY created DESC LIMIT " + strconv.Itoa(candidateLimit)).Bind(params).All(&candidates)
 	if err != nil {
 		return nil, err
+	}
+	ids := make([]string, len(candidates))
+	for i, c := range candidates {
+		ids[i] = c.Id
 	}
 	vectors, err := textVectors(app, ids)
 	if err != nil {
 		return nil, err
 	}
 	mine := bigrams(a.GetString("title") + " " + a.GetString("content"))
-	texts := map[string]float64{}
-	var near []any
-	for _, id := range ids {
-		if text := cosine(mine, vectors[id]); 0.75*text+0.25 >= threshold {
-			texts[id] = text
-			near = append(near, id)
-		}
-	}
-	if len(near) == 0 {
-		return nil, nil
-	}
-	var candidates []Candidate
-	err = app.DB().Select("id", "ticket", "title", "address", "region", "status").From("appeals").
-		Where(dbx.In("id", near...)).All(&candidates)
-	if err != nil {
-		return nil, err
-	}
 	myPlace := bigrams(a.GetString("address"))
 	var out []Duplicate
 	for _, c := range candidates {
-		text := texts[c.Id]
+		text := cosine(mine, vectors[c.Id])
+		if 0.75*text+0.25 < threshold {
+			continue // not even the same place would make it one
+		}
 		place := samePlace(a, c, myPlace)
 		score := 0.75 * text
 		if place {
