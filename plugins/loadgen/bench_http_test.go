@@ -36,6 +36,39 @@ func scaleAppeals() int {
 
 const benchSeed = 1
 
+// scaleEnv answers the app under test and its number of appeals: a copy of
+// the folder LOADGEN_DIR filled by `siyang seed` (its seed must be 1, the
+// default), or else a fresh app with the demo reference data and
+// LOADGEN_APPEALS generated appeals up to the Env's now.
+func scaleEnv(b *testing.B) (*testenv.Env, int) {
+	if dir := os.Getenv("LOADGEN_DIR"); dir != "" {
+		env := testenv.Reopen(b, dir)
+		var n int
+		if err := env.App.DB().NewQuery("SELECT COUNT(*) FROM appeals").Row(&n); err != nil {
+			b.Fatal(err)
+		}
+		var last string
+		if err := env.App.DB().NewQuery("SELECT MAX(created) FROM appeals").Row(&last); err != nil {
+			b.Fatal(err)
+		}
+		if t, err := types.ParseDateTime(last); err == nil {
+			env.SetNow(t.Time().Add(time.Minute)) // the folder's "now": just after its last submission
+		}
+		return env, n
+	}
+	n := scaleAppeals()
+	env := testenv.New(b)
+	if err := env.App.RunInTransaction(func(tx core.App) error { _, err := demo.Seed(tx); return err }); err != nil {
+		b.Fatal(err)
+	}
+	stats, err := loadgen.Seed(env.App, loadgen.Options{Appeals: n, Now: *env.Now, Seed: benchSeed})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("seeded %d appeals in %s (%d events)", stats.Appeals, stats.Elapsed.Round(time.Millisecond), stats.Events)
+	return env, n
+}
+
 // BenchmarkAtScale seeds LOADGEN_APPEALS appeals (with the demo's
 // departments, townships and categories) and measures, over real loopback
 // HTTP with concurrent clients, each request the platform serves most,
@@ -51,23 +84,14 @@ const benchSeed = 1
 //
 // p50/p95 are per request; req/s is the throughput of all clients.
 func BenchmarkAtScale(b *testing.B) {
-	n := scaleAppeals()
-	env := testenv.New(b)
-	if err := env.App.RunInTransaction(func(tx core.App) error { _, err := demo.Seed(tx); return err }); err != nil {
-		b.Fatal(err)
-	}
-	stats, err := loadgen.Seed(env.App, loadgen.Options{Appeals: n, Now: *env.Now, Seed: benchSeed})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Logf("seeded %d appeals in %s (%d events)", stats.Appeals, stats.Elapsed.Round(time.Millisecond), stats.Events)
+	env, n := scaleEnv(b)
 	bare := seedBare(b, env, n)
 	server := httptest.NewServer(env.Handler(b))
 	defer server.Close()
 	c := &client{base: server.URL, http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}}
 
 	handler := busiestHandler(b, env)
-	central := env.Supervisor
+	central := env.Staff(b, "supervisor", "")
 	resident := busiestResident(b, env)
 	tickets := someTickets(b, env, 1000)
 

@@ -33,11 +33,11 @@ type generator struct {
 	residentIDs   []string
 	residentPhone []string
 	recent        []string // ids of recent appeals, for 并单
-	photo         string   // the attachment every generated photo links to
+	photo         string   // the file the generated photos link to (see attach)
 	storage       string   // the appeals' file folder
 }
 
-// prepare reads the appeals' columns and writes the sample photo.
+// prepare reads the appeals' columns and makes the file folder.
 func (g *generator) prepare(opt Options) error {
 	c, err := g.app.FindCollectionByNameOrId("appeals")
 	if err != nil {
@@ -51,8 +51,7 @@ func (g *generator) prepare(opt Options) error {
 	if err := os.MkdirAll(g.storage, 0o755); err != nil {
 		return err
 	}
-	g.photo = filepath.Join(g.storage, ".loadgen-photo.jpg")
-	return os.WriteFile(g.photo, samplePhoto, 0o644)
+	return nil
 }
 
 // policy answers the SLA policy of an appeal as intake would choose it,
@@ -95,10 +94,16 @@ func (g *generator) residents(n int) error {
 	if err := g.bulk.begin(); err != nil {
 		return err
 	}
+	defer g.bulk.rollback()
 	stamp := dt(g.now)
-	for i := 0; i < n; i++ {
-		// residents' phones are unique (users.phone is): a stride through
-		// the 139 range that never repeats (104729 is prime to 10^8)
+	// residents' phones are unique (users.phone is): a stride through the
+	// 139 range that never repeats (104729 is prime to 10^8), continued
+	// after the accounts a folder already has
+	first, err := g.app.CountRecords("users")
+	if err != nil {
+		return err
+	}
+	for i := int(first); i < int(first)+n; i++ {
 		id, phone := newID(g.rng), fmt.Sprintf("139%08d", (int64(i)*104729+g.seed)%100_000_000)
 		if err := g.bulk.add("users", id, "", false, true, hash, newID(g.rng)+newID(g.rng), "居民", phone, stamp, stamp); err != nil {
 			g.bulk.rollback()
@@ -118,6 +123,14 @@ func (g *generator) attach(appealID string) (string, error) {
 	dir := filepath.Join(g.storage, appealID)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
+	}
+	// a file system allows some tens of thousands of links to one file
+	// (65,000 on ext4): start a new source file every 50,000
+	if g.stats.Files%50_000 == 0 {
+		g.photo = filepath.Join(g.storage, fmt.Sprintf(".loadgen-photo-%d.jpg", g.stats.Files/50_000))
+		if err := os.WriteFile(g.photo, samplePhoto, 0o644); err != nil {
+			return "", err
+		}
 	}
 	if err := os.Link(g.photo, filepath.Join(dir, name)); err != nil {
 		return "", err
