@@ -3,11 +3,13 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log"
 	"os"
 	"strings"
 
 	"github.com/pocketbase/pocketbase"
+	"github.com/pocketbase/pocketbase/core"
 
 	"siyang/hooks"
 	_ "siyang/migrations"
@@ -17,6 +19,7 @@ import (
 	"siyang/plugins/deptapi"
 	"siyang/plugins/dispatch"
 	"siyang/plugins/guard"
+	"siyang/plugins/loadgen"
 	"siyang/plugins/notify"
 	"siyang/plugins/open311"
 	"siyang/plugins/portal"
@@ -58,12 +61,27 @@ func main() {
 	residents.MustRegister(app, residents.Config{SendCode: signInCodes(app, texts)})
 	analytics.MustRegister(app, app.RootCmd, analytics.Config{})
 	privacy.MustRegister(app, privacy.Config{})
+	// `siyang seed --appeals N`: generated load for the benchmarks, on a
+	// fresh folder after the demo reference data
+	loadgen.MustRegister(app, app.RootCmd, loadgen.Config{Seed: demoAccounts})
 
 	pbpublic.Register(app)
 
 	if err := app.Start(); err != nil {
 		log.Fatal(err)
 	}
+}
+
+// demoAccounts writes the demo reference data and staff into a fresh
+// folder and prints the accounts, as the demo plugin does on serve.
+func demoAccounts(app core.App) error {
+	return app.RunInTransaction(func(tx core.App) error {
+		accounts, err := demo.Seed(tx)
+		for _, a := range accounts {
+			fmt.Printf("demo account: %s %s / %s\n", a.Role, a.Email, a.Password)
+		}
+		return err
+	})
 }
 
 // signInCodes sends residents' sign-in codes through the SMS gateway set in

@@ -40,14 +40,14 @@ func (c *vectorCache) put(id string, v vector) {
 
 // textVectors answers the text vectors of the candidates, reading the text
 // of the uncached ones in one query.
-func textVectors(app core.App, candidates []Candidate) (map[string]vector, error) {
-	out := make(map[string]vector, len(candidates))
+func textVectors(app core.App, ids []string) (map[string]vector, error) {
+	out := make(map[string]vector, len(ids))
 	var missing []any
-	for _, c := range candidates {
-		if v, ok := textCache.get(c.Id); ok {
-			out[c.Id] = v
+	for _, id := range ids {
+		if v, ok := textCache.get(id); ok {
+			out[id] = v
 		} else {
-			missing = append(missing, c.Id)
+			missing = append(missing, id)
 		}
 	}
 	if len(missing) == 0 {

@@ -53,6 +53,9 @@ func (WallClock) Left(_ core.App, a, b time.Time, unit string) (time.Duration, e
 // category's, else the one declared for its priority and kind, else the
 // one for its priority, else "normal".
 func PolicyFor(app core.App, appeal *core.Record) (*core.Record, error) {
+	if p, ok, err := cachedPolicyFor(app, appeal); ok && (p != nil || err != nil) {
+		return p, err
+	}
 	if id := appeal.GetString("sla_policy"); id != "" {
 		if p, err := app.FindRecordById("sla_policies", id); err == nil {
 			return p, nil

@@ -49,6 +49,7 @@ func Register(app core.App, config Config) (*Engine, error) {
 	if config.Now != nil {
 		p.engine.now = config.Now
 	}
+	bindPolicyCache(app)
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		limit := apis.BodyLimit(p.config.MaxUploadBytes)
 		e.Router.GET("/api/workflow", p.handleTable)

@@ -1,0 +1,308 @@
+package loadgen_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"siyang/internal/testenv"
+	"siyang/plugins/demo"
+	"siyang/plugins/loadgen"
+)
+
+// scaleAppeals is the number of seeded appeals of BenchmarkAtScale
+// (LOADGEN_APPEALS, default 10,000).
+func scaleAppeals() int {
+	if n, err := strconv.Atoi(os.Getenv("LOADGEN_APPEALS")); err == nil && n > 0 {
+		return n
+	}
+	return 10_000
+}
+
+const benchSeed = 1
+
+// scaleEnv answers the app under test and its number of appeals: a copy of
+// the folder LOADGEN_DIR filled by `siyang seed` (its seed must be 1, the
+// default), or else a fresh app with the demo reference data and
+// LOADGEN_APPEALS generated appeals up to the Env's now.
+func scaleEnv(b *testing.B) (*testenv.Env, int) {
+	if dir := os.Getenv("LOADGEN_DIR"); dir != "" {
+		env := testenv.Reopen(b, dir)
+		var n int
+		if err := env.App.DB().NewQuery("SELECT COUNT(*) FROM appeals").Row(&n); err != nil {
+			b.Fatal(err)
+		}
+		var last string
+		if err := env.App.DB().NewQuery("SELECT MAX(created) FROM appeals").Row(&last); err != nil {
+			b.Fatal(err)
+		}
+		if t, err := types.ParseDateTime(last); err == nil {
+			env.SetNow(t.Time().Add(time.Minute)) // the folder's "now": just after its last submission
+		}
+		return env, n
+	}
+	n := scaleAppeals()
+	env := testenv.New(b)
+	if err := env.App.RunInTransaction(func(tx core.App) error { _, err := demo.Seed(tx); return err }); err != nil {
+		b.Fatal(err)
+	}
+	stats, err := loadgen.Seed(env.App, loadgen.Options{Appeals: n, Now: *env.Now, Seed: benchSeed})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("seeded %d appeals in %s (%d events)", stats.Appeals, stats.Elapsed.Round(time.Millisecond), stats.Events)
+	return env, n
+}
+
+// BenchmarkAtScale seeds LOADGEN_APPEALS appeals (with the demo's
+// departments, townships and categories) and measures, over real loopback
+// HTTP with concurrent clients, each request the platform serves most,
+// beside bare PocketBase doing the nearest plain equivalent on a plain
+// collection of as many rows, in the same run:
+//
+//	intake              POST /api/appeals              | bare: POST a record
+//	queue/1000, /30     a handler's open tasks         | bare: indexed filter + sort, same page size
+//	public              public_appeals, newest 10      | bare: newest 10
+//	track               POST /api/track                | bare: GET one record by id
+//	mine                GET /api/residents/appeals     | bare: indexed filter, newest 10
+//	metrics             GET /api/analytics/metrics     | (no counterpart)
+//
+// p50/p95 are per request; req/s is the throughput of all clients.
+func BenchmarkAtScale(b *testing.B) {
+	env, n := scaleEnv(b)
+	bare := seedBare(b, env, n)
+	server := httptest.NewServer(env.Handler(b))
+	defer server.Close()
+	c := &client{base: server.URL, http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}}
+
+	handler := busiestHandler(b, env)
+	central := env.Staff(b, "supervisor", "")
+	resident := busiestResident(b, env)
+	tickets := someTickets(b, env, 1000)
+
+	var seq atomic.Int64
+	run := func(name string, fn func(i int64) (int, error)) {
+		b.Run(name, func(b *testing.B) { measure(b, func() (int, error) { return fn(seq.Add(1)) }) })
+	}
+
+	sub := testenv.SampleSubmission()
+	run("intake", func(i int64) (int, error) {
+		s := sub
+		s.Title = fmt.Sprintf("%s（%d 号楼）", sub.Title, i%500)
+		s.Content = fmt.Sprintf("%s 第 %d 栋楼附近。", sub.Content, i%500)
+		return c.do("POST", "/api/appeals", s, "")
+	})
+	run("bare/create", func(i int64) (int, error) {
+		return c.do("POST", "/api/collections/bare/records", map[string]any{
+			"title": sub.Title, "content": sub.Content, "dept": bare.depts[i%int64(len(bare.depts))], "status": "open", "due": bare.due,
+		}, "")
+	})
+
+	token := testenv.Token(b, handler)
+	open := url.QueryEscape(`status = "dispatched" || status = "handling" || status = "suspended"`)
+	for _, per := range []int{1000, 30} {
+		run(fmt.Sprintf("queue/%d", per), func(int64) (int, error) {
+			return c.do("GET", fmt.Sprintf("/api/collections/appeals/records?page=1&perPage=%d&skipTotal=1&sort=sla_due_at&filter=%s", per, open), nil, token)
+		})
+		run(fmt.Sprintf("bare/queue/%d", per), func(i int64) (int, error) {
+			f := url.QueryEscape(fmt.Sprintf(`dept = "%s" && status = "open"`, bare.depts[0]))
+			return c.do("GET", fmt.Sprintf("/api/collections/bare/records?page=1&perPage=%d&skipTotal=1&sort=due&filter=%s", per, f), nil, "")
+		})
+	}
+	run("public", func(int64) (int, error) {
+		return c.do("GET", "/api/collections/public_appeals/records?page=1&perPage=10&sort=-created&expand=category,region", nil, "")
+	})
+	run("bare/public", func(int64) (int, error) {
+		return c.do("GET", "/api/collections/bare/records?page=1&perPage=10&sort=-created", nil, "")
+	})
+	run("track", func(i int64) (int, error) {
+		t := tickets[i%int64(len(tickets))]
+		return c.do("POST", "/api/track", map[string]string{"ticket": t, "query_code": loadgen.QueryCode(benchSeed, t)}, "")
+	})
+	run("bare/view", func(i int64) (int, error) {
+		return c.do("GET", "/api/collections/bare/records/"+bare.ids[i%int64(len(bare.ids))], nil, "")
+	})
+	rtoken := testenv.Token(b, resident)
+	run("mine", func(int64) (int, error) { return c.do("GET", "/api/residents/appeals", nil, rtoken) })
+	run("bare/mine", func(int64) (int, error) {
+		f := url.QueryEscape(fmt.Sprintf(`dept = "%s"`, bare.depts[1]))
+		return c.do("GET", "/api/collections/bare/records?page=1&perPage=10&sort=-created&filter="+f, nil, "")
+	})
+	ctoken := testenv.Token(b, central)
+	for name, query := range map[string]string{"month": "month=2026-11", "year": "year=2026"} {
+		run("metrics/"+name, func(int64) (int, error) {
+			return c.do("GET", "/api/analytics/metrics?by=department&"+query, nil, ctoken)
+		})
+	}
+}
+
+// client sends JSON requests and drains the answers.
+type client struct {
+	base string
+	http *http.Client
+}
+
+func (c *client) do(method, path string, body any, token string) (int, error) {
+	var r io.Reader
+	if body != nil {
+		data, _ := json.Marshal(body)
+		r = strings.NewReader(string(data))
+	}
+	req, _ := http.NewRequest(method, c.base+path, r)
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", token)
+	}
+	res, err := c.http.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer res.Body.Close()
+	n, _ := io.Copy(io.Discard, res.Body)
+	if res.StatusCode >= 300 {
+		return int(n), fmt.Errorf("%s %s: %d", method, path, res.StatusCode)
+	}
+	return int(n), nil
+}
+
+// measure runs fn from 16 concurrent clients and reports the latency
+// percentiles, the throughput and the answer size.
+func measure(b *testing.B, fn func() (int, error)) {
+	var (
+		mu        sync.Mutex
+		latencies []time.Duration
+		failed    atomic.Int64
+		bytes     atomic.Int64
+		firstErr  atomic.Value
+	)
+	b.SetParallelism(8) // 8 × GOMAXPROCS clients
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		var mine []time.Duration
+		for pb.Next() {
+			start := time.Now()
+			n, err := fn()
+			mine = append(mine, time.Since(start))
+			bytes.Add(int64(n))
+			if err != nil {
+				failed.Add(1)
+				firstErr.CompareAndSwap(nil, err.Error())
+			}
+		}
+		mu.Lock()
+		latencies = append(latencies, mine...)
+		mu.Unlock()
+	})
+	b.StopTimer()
+	if failed.Load() > 0 {
+		b.Fatalf("%d requests failed, first: %v", failed.Load(), firstErr.Load())
+	}
+	sort.Slice(latencies, func(i, j int) bool { return latencies[i] < latencies[j] })
+	pct := func(p float64) float64 {
+		return float64(latencies[min(len(latencies)-1, int(p*float64(len(latencies))))].Microseconds()) / 1000
+	}
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.95), "p95-ms")
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+	b.ReportMetric(float64(bytes.Load())/float64(b.N), "B/resp")
+}
+
+// bareRows is the plain PocketBase collection of the baseline.
+type bareRows struct {
+	ids   []string
+	depts []string
+	due   string
+}
+
+// seedBare creates the baseline collection: n rows of title, content,
+// department, status and due date, indexed like the appeals' queue, with
+// open list, view and create rules.
+func seedBare(b *testing.B, env *testenv.Env, n int) bareRows {
+	c := core.NewBaseCollection("bare")
+	c.ListRule, c.ViewRule, c.CreateRule = types.Pointer(""), types.Pointer(""), types.Pointer("")
+	c.Fields.Add(&core.TextField{Name: "title"}, &core.TextField{Name: "content"}, &core.TextField{Name: "dept"},
+		&core.TextField{Name: "status"}, &core.DateField{Name: "due"},
+		&core.AutodateField{Name: "created", OnCreate: true}, &core.AutodateField{Name: "updated", OnCreate: true, OnUpdate: true})
+	c.AddIndex("idx_bare_dept_status_due", false, "dept, status, due", "")
+	c.AddIndex("idx_bare_dept_created", false, "dept, created", "")
+	c.AddIndex("idx_bare_created", false, "created", "")
+	if err := env.App.Save(c); err != nil {
+		b.Fatal(err)
+	}
+	rows := bareRows{depts: []string{"d00", "d01", "d02", "d03", "d04", "d05", "d06", "d07", "d08", "d09", "d10", "d11", "d12", "d13"}}
+	rows.due = env.Now.UTC().Add(72 * time.Hour).Format(types.DefaultDateLayout)
+	sub := testenv.SampleSubmission()
+	err := env.App.RunInTransaction(func(tx core.App) error {
+		q := tx.DB().NewQuery(`INSERT INTO bare (id, title, content, dept, status, due, created, updated)
+			VALUES ({:id}, {:title}, {:content}, {:dept}, {:status}, {:due}, {:created}, {:created})`).Prepare()
+		defer q.Close()
+		for i := 0; i < n; i++ {
+			id := fmt.Sprintf("bare%011d", i)
+			status := "closed"
+			if i%20 == 0 {
+				status = "open"
+			}
+			created := env.Now.UTC().Add(-time.Duration(n-i) * time.Minute).Format(types.DefaultDateLayout)
+			_, err := q.Bind(dbx.Params{"id": id, "title": sub.Title, "content": sub.Content, "dept": rows.depts[i%len(rows.depts)],
+				"status": status, "due": env.Now.UTC().Add(time.Duration(i) * time.Second).Format(types.DefaultDateLayout), "created": created}).Execute()
+			if err != nil {
+				return err
+			}
+			if i%97 == 0 && len(rows.ids) < 1000 {
+				rows.ids = append(rows.ids, id)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return rows
+}
+
+// busiestHandler is a handler of the department with the most open tasks
+// (one is created when the department has none).
+func busiestHandler(b *testing.B, env *testenv.Env) *core.Record {
+	var dept string
+	err := env.App.DB().NewQuery(`SELECT lead_department FROM appeals WHERE status IN ('dispatched','handling','suspended')
+		GROUP BY lead_department ORDER BY COUNT(*) DESC LIMIT 1`).Row(&dept)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return env.Staff(b, "handler", dept)
+}
+
+func busiestResident(b *testing.B, env *testenv.Env) *core.Record {
+	var id string
+	if err := env.App.DB().NewQuery(`SELECT resident FROM appeals WHERE resident != '' GROUP BY resident ORDER BY COUNT(*) DESC LIMIT 1`).Row(&id); err != nil {
+		b.Fatal(err)
+	}
+	r, err := env.App.FindRecordById("users", id)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return r
+}
+
+func someTickets(b *testing.B, env *testenv.Env, n int) []string {
+	var list []string
+	if err := env.App.DB().NewQuery(`SELECT ticket FROM appeals ORDER BY random() LIMIT {:n}`).Bind(dbx.Params{"n": n}).Column(&list); err != nil {
+		b.Fatal(err)
+	}
+	return list
+}
