@@ -2,14 +2,10 @@
 package main
 
 import (
-	"context"
-	"fmt"
 	"log"
 	"os"
-	"strings"
 
 	"github.com/pocketbase/pocketbase"
-	"github.com/pocketbase/pocketbase/core"
 
 	"siyang/hooks"
 	_ "siyang/migrations"
@@ -38,13 +34,13 @@ func main() {
 	var demoData bool
 	app.RootCmd.PersistentFlags().BoolVar(&demoData, "demo", true,
 		"seed sample departments, townships and demo staff accounts into a fresh data folder")
-	var mfaRoles string
-	app.RootCmd.PersistentFlags().StringVar(&mfaRoles, "staff-mfa", "admin,supervisor",
+	var mfaRoles []string
+	app.RootCmd.PersistentFlags().StringSliceVar(&mfaRoles, "staff-mfa", []string{"admin", "supervisor"},
 		"staff roles that must enter an emailed one-time code after the password (needs SMTP; empty: none)")
 	_ = app.RootCmd.ParseFlags(os.Args[1:])
 
 	hooks.Register(app)
-	guard.MustRegister(app, guard.Config{MFARoles: splitList(mfaRoles)})
+	guard.MustRegister(app, guard.Config{MFARoles: mfaRoles})
 	clock := sla.NewClock()
 	engine := workflow.MustRegister(app, workflow.Config{Clock: clock})
 	sla.MustRegister(app, sla.Config{Clock: clock, Actions: engine})
@@ -58,53 +54,20 @@ func main() {
 	// SMS follows the sms_settings row an administrator edits in the
 	// dashboard (driver off / log / http gateway), reloaded on each change
 	texts := notify.MustRegister(app, notify.Config{})
-	residents.MustRegister(app, residents.Config{SendCode: signInCodes(app, texts)})
+	residents.MustRegister(app, residents.Config{
+		// phone sign-in codes by the gateway's 登录验证码 template; without
+		// one only logged, and only under --dev
+		SendCode: texts.CodeSender(residents.LogSender(app)),
+	})
 	analytics.MustRegister(app, app.RootCmd, analytics.Config{})
 	privacy.MustRegister(app, privacy.Config{})
 	// `siyang seed --appeals N`: generated load for the benchmarks, on a
 	// fresh folder after the demo reference data
-	loadgen.MustRegister(app, app.RootCmd, loadgen.Config{Seed: demoAccounts})
+	loadgen.MustRegister(app, app.RootCmd, loadgen.Config{Seed: demo.SeedAndPrint})
 
 	pbpublic.Register(app)
 
 	if err := app.Start(); err != nil {
 		log.Fatal(err)
 	}
-}
-
-// demoAccounts writes the demo reference data and staff into a fresh
-// folder and prints the accounts, as the demo plugin does on serve.
-func demoAccounts(app core.App) error {
-	return app.RunInTransaction(func(tx core.App) error {
-		accounts, err := demo.Seed(tx)
-		for _, a := range accounts {
-			fmt.Printf("demo account: %s %s / %s\n", a.Role, a.Email, a.Password)
-		}
-		return err
-	})
-}
-
-// signInCodes sends residents' sign-in codes through the SMS gateway set in
-// sms_settings (with a 登录验证码 template), or without one through
-// residents.LogSender (--dev only, phone masked).
-func signInCodes(app *pocketbase.PocketBase, texts *notify.Plugin) func(context.Context, string, string) error {
-	noGateway := residents.LogSender(app)
-	return func(ctx context.Context, phone, code string) error {
-		sms := texts.Texter(notify.KindSignInCode)
-		if sms == nil {
-			return noGateway(ctx, phone, code)
-		}
-		return sms.Send(ctx, notify.SMS{Kind: notify.KindSignInCode, Phone: phone, Params: map[string]string{"code": code}})
-	}
-}
-
-// splitList reads a comma-separated flag value.
-func splitList(s string) []string {
-	var out []string
-	for _, v := range strings.Split(s, ",") {
-		if v = strings.TrimSpace(v); v != "" {
-			out = append(out, v)
-		}
-	}
-	return out
 }

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"fmt"
 	"github.com/pocketbase/pocketbase/core"
 )
 
@@ -128,4 +129,17 @@ func Seed(app core.App) ([]Account, error) {
 		accounts = append(accounts, Account{Role: s.role, Name: s.name, Department: deptNames[s.dept], Email: s.email, Password: pw})
 	}
 	return accounts, nil
+}
+
+// SeedAndPrint writes the sample data and staff into a fresh folder in one
+// transaction and prints the accounts (for commands that fill a folder
+// outside serve, e.g. the load generator's seed).
+func SeedAndPrint(app core.App) error {
+	return app.RunInTransaction(func(tx core.App) error {
+		accounts, err := Seed(tx)
+		for _, a := range accounts {
+			fmt.Printf("demo account: %s %s / %s\n", a.Role, a.Email, a.Password)
+		}
+		return err
+	})
 }

@@ -8,6 +8,7 @@
 package notify
 
 import (
+	"context"
 	"sync"
 	"time"
 
@@ -129,6 +130,20 @@ func (pl *Plugin) Texter(kind string) Notifier {
 		return n
 	default: // a driver set in code (Config.SMS, SetSMS)
 		return n
+	}
+}
+
+// CodeSender sends one-time sign-in codes (KindSignInCode, parameter
+// "code") through the gateway in force when it has that template, else
+// through fallback — looked up for every code, so that a gateway entered
+// in the dashboard applies without a restart.
+func (pl *Plugin) CodeSender(fallback func(ctx context.Context, phone, code string) error) func(ctx context.Context, phone, code string) error {
+	return func(ctx context.Context, phone, code string) error {
+		sms := pl.Texter(KindSignInCode)
+		if sms == nil {
+			return fallback(ctx, phone, code)
+		}
+		return sms.Send(ctx, SMS{Kind: KindSignInCode, Phone: phone, Params: map[string]string{"code": code}})
 	}
 }
 

@@ -9,10 +9,6 @@ import (
 	"siyang/hooks"
 )
 
-// SMSKind is the message kind of a sign-in code, for SMS gateways that map
-// kinds to approved templates (parameter "code").
-const SMSKind = "sign_in_code" // = notify.KindSignInCode
-
 // ErrNoSMS means no SMS gateway is configured.
 var ErrNoSMS = errors.New("residents: no SMS gateway configured")
 
