@@ -1,6 +1,14 @@
 // Package pbpublic embeds the public pages, so that the binary serves them
 // from wherever it runs, and registers the route that serves them.
+//
+// The markup several pages share (the residents' header and footer, the
+// case actions of track.html and mine.html, the staff header and sign-in
+// form) lives once in partials/ and is written into the pages between
+// <!-- shared:… --> markers by go generate (see siyang/internal/pagegen);
+// edit the partial, not its copies, then run go generate ./pb_public.
 package pbpublic
+
+//go:generate go run siyang/internal/pagegen/cmd/pagegen
 
 import (
 	"embed"
