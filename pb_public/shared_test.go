@@ -22,9 +22,9 @@ func TestSharedPartsUpToDate(t *testing.T) {
 	}
 }
 
-// TestPagesUseTheirSharedParts: each family of pages takes its header,
-// footer and sign-in form from the one partial, not from a copy outside
-// the markers.
+// TestPagesUseTheirSharedParts: each family of pages takes its head,
+// header, footer and sign-in form from the one partial, not from a copy
+// outside the markers.
 func TestPagesUseTheirSharedParts(t *testing.T) {
 	staff := map[string]bool{"workbench.html": true, "console.html": true, "supervisor.html": true,
 		"dashboard.html": true, "report.html": true}
@@ -37,9 +37,9 @@ func TestPagesUseTheirSharedParts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := []string{"site-header", "site-footer"}
+		want := []string{"site-head", "site-header", "site-footer"}
 		if staff[page] {
-			want = []string{"staff-header", "staff-signin"}
+			want = []string{"staff-head", "staff-header", "staff-signin"}
 		}
 		if page == "track.html" || page == "mine.html" {
 			want = append(want, "case-actions")
