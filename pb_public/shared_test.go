@@ -45,7 +45,7 @@ func TestPagesUseTheirSharedParts(t *testing.T) {
 			want = append(want, "case-actions")
 		}
 		for _, part := range want {
-			if strings.Count(string(src), "<!-- shared:"+part) != 1 {
+			if strings.Count(string(src), "<!-- /shared:"+part+" -->") != 1 {
 				t.Errorf("%s: does not take %s from partials/%s.html exactly once", page, part, part)
 			}
 		}
