@@ -64,6 +64,11 @@ func Partials(dir string) (*template.Template, error) {
 
 // Expand answers page with every marked part written anew from partials.
 func Expand(page []byte, partials *template.Template) ([]byte, error) {
+	for _, line := range bytes.Split(page, []byte("\n")) {
+		if bytes.HasPrefix(line, []byte("<!-- shared:")) && !openRe.Match(append(line, '\n')) {
+			return nil, fmt.Errorf("%q: a marker is <!-- shared:name --> or <!-- shared:name key=\"value\" bare -->, keys in a-z", line)
+		}
+	}
 	var out bytes.Buffer
 	rest := page
 	for {

@@ -57,6 +57,7 @@ func TestExpandRefusesBrokenMarkers(t *testing.T) {
 		"<!-- shared:nav -->\n<!-- shared:foot -->\n<!-- /shared:foot -->\n<!-- /shared:nav -->\n": "shared:nav has no closing",
 		"<!-- shared:nav -->\n<!-- shared:foot -->\n<!-- /shared:nav -->\n":                        "opens inside it",
 		"<!-- shared:menu -->\n<!-- /shared:menu -->\n":                                            "no template partials/menu.html",
+		"<!-- shared:nav skip-label=\"x\" -->\n<!-- /shared:nav -->\n":                             "a marker is",
 	} {
 		_, err := Expand([]byte(page), testPartials(t))
 		if err == nil || !strings.Contains(err.Error(), want) {
