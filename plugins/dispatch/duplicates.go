@@ -144,32 +144,53 @@ func candidateScope(a *core.Record) (string, dbx.Params) {
 	return "", params
 }
 
-func readCandidates(app core.App, from, where string, params dbx.Params) ([]Candidate, error) {
-	var candidates []Candidate
-	err := app.DB().NewQuery("SELECT id, ticket, title, address, region, status, created FROM " + from +
+// listed is one row of a candidate query: the columns every open-appeal
+// index holds, read without reflection (up to candidateLimit per intake).
+type listed struct{ id, created, status, region string }
+
+func readCandidates(app core.App, from, where string, params dbx.Params) ([]listed, error) {
+	rows, err := app.DB().NewQuery("SELECT id, created, status, region FROM " + from +
 		" WHERE " + OpenAppealsCondition + " AND created >= {:since} AND id != {:id}" + where +
-		" ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(candidateLimit)).Bind(params).All(&candidates)
-	return candidates, err
+		" ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(candidateLimit)).Bind(params).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []listed
+	for rows.Next() {
+		var l listed
+		if err := rows.Scan(&l.id, &l.created, &l.status, &l.region); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
 }
 
 // compare appends candidates (most recent first) to the window with their
 // comparison with a.
-func (s *duplicateScan) compare(app core.App, a *core.Record, candidates []Candidate, threshold float64) error {
+func (s *duplicateScan) compare(app core.App, a *core.Record, candidates []listed, threshold float64) error {
 	ids := make([]string, len(candidates))
 	for i, c := range candidates {
-		ids[i] = c.Id
+		ids[i] = c.id
 	}
-	vectors, err := textVectors(app, ids)
+	known, err := candidateFacts(app, ids)
 	if err != nil {
 		return err
 	}
 	mine := bigrams(a.GetString("title") + " " + a.GetString("content"))
 	myPlace := bigrams(a.GetString("address"))
-	for _, c := range candidates {
-		entry := scanned{id: c.Id, created: c.Created}
-		text := cosine(mine, vectors[c.Id])
+	for _, l := range candidates {
+		entry := scanned{id: l.id, created: l.created}
+		f := known[l.id]
+		if f == nil {
+			f = &textFacts{} // deleted since it was listed
+		}
+		text := cosine(mine, f.text)
 		if 0.75*text+0.25 >= threshold { // else not even the same place would make it one
-			place := samePlace(a, c, myPlace)
+			c := Candidate{Id: l.id, Ticket: f.ticket, Title: f.title, Address: f.address,
+				Region: l.region, Status: l.status, Created: l.created}
+			place := samePlace(a, c, f, myPlace)
 			score := 0.75 * text
 			if place {
 				score += 0.25
@@ -244,7 +265,7 @@ const (
 )
 
 // samePlace: the same township, or addresses that share most of their wording.
-func samePlace(a *core.Record, b Candidate, aAddr vector) bool {
+func samePlace(a *core.Record, b Candidate, bf *textFacts, aAddr vector) bool {
 	if a.GetString("region") != "" && a.GetString("region") == b.Region {
 		if a.GetString("address") == "" || b.Address == "" {
 			return true
@@ -253,12 +274,7 @@ func samePlace(a *core.Record, b Candidate, aAddr vector) bool {
 	if aAddr.empty() || b.Address == "" {
 		return false
 	}
-	v, ok := addressCache.get(b.Id)
-	if !ok {
-		v = bigrams(b.Address)
-		addressCache.put(b.Id, v)
-	}
-	return cosine(aAddr, v) >= 0.5
+	return cosine(aAddr, bf.place) >= 0.5
 }
 
 // vector counts character bigrams, each packed into one integer, sorted

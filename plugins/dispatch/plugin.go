@@ -127,7 +127,13 @@ func Register(app core.App, rootCmd *cobra.Command, config Config) (*Plugin, err
 		if err := p.analyse(e.App, e.Record, e.Context); err != nil {
 			return err
 		}
-		return e.Next()
+		if err := e.Next(); err != nil {
+			return err
+		}
+		// saved: it has its id and ticket. Should the transaction roll back,
+		// the cache keeps facts of an id that never appears, which is harmless.
+		remember(e.Record)
+		return nil
 	})
 	app.OnRecordAfterCreateSuccess("appeals").BindFunc(func(e *core.RecordEvent) error {
 		p.autoDispatch(e.Record)
