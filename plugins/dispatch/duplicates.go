@@ -110,23 +110,25 @@ func scanDuplicates(app core.App, a *core.Record, since string, threshold float6
 	return out, nil
 }
 
-// extend adds to the scan the open candidates committed after it (rowid
-// above s.after), read with app — the intake's transaction.
-func (s *duplicateScan) extend(app core.App, a *core.Record, since string, threshold float64) error {
+// extended answers the scan with the open candidates committed after it
+// (rowid above s.after) added, read with app — the intake's transaction.
+// The scan itself is left as it was: a transaction that rolls back (and
+// runs again) must not keep candidates that were never committed.
+func (s *duplicateScan) extended(app core.App, a *core.Record, since string, threshold float64) (*duplicateScan, error) {
 	// NOT INDEXED: the rowid range is the short way to the newest rows
 	// (SQLite still seeks by rowid); an index would walk the whole scope
 	where, params := candidateScope(a)
 	params["since"], params["after"] = since, s.after
 	newer, err := readCandidates(app, "appeals NOT INDEXED", where+" AND rowid > {:after}", params)
 	if err != nil || len(newer) == 0 {
-		return err
+		return s, err
 	}
-	added := &duplicateScan{}
+	added := &duplicateScan{after: s.after}
 	if err := added.compare(app, a, newer, threshold); err != nil {
-		return err
+		return nil, err
 	}
-	s.window = mergeWindows(added.window, s.window)
-	return nil
+	added.window = mergeWindows(added.window, s.window)
+	return added, nil
 }
 
 // candidateScope is the WHERE of a's candidates beyond the open states

@@ -122,13 +122,15 @@ func classifyText(app core.App, m *classify.Model, text string) classified {
 // redoes the classification if the model was retrained meanwhile.
 func (p *plugin) complete(app core.App, a *core.Record, an *analysis, extend bool) (*Suggestion, error) {
 	text := a.GetString("title") + "\n" + a.GetString("content")
-	since := an.since
+	since, class, dups := an.since, an.class, an.dups
 	if extend {
+		// an is left as it was: this transaction may roll back and run again
 		if m := p.models.current.Load(); m != an.model {
-			an.model, an.class = m, classifyText(app, m, text)
+			class = classifyText(app, m, text)
 		}
 		since = windowStart(p.config.DuplicateWindow)
-		if err := an.dups.extend(app, a, since, p.config.DuplicateThreshold); err != nil {
+		var err error
+		if dups, err = an.dups.extended(app, a, since, p.config.DuplicateThreshold); err != nil {
 			return nil, err
 		}
 	}
@@ -136,7 +138,7 @@ func (p *plugin) complete(app core.App, a *core.Record, an *analysis, extend boo
 	var why []string
 
 	category := a.GetString("category")
-	s.Category, s.Confidence, s.Alternatives = an.class.category, an.class.confidence, an.class.alternatives
+	s.Category, s.Confidence, s.Alternatives = class.category, class.confidence, class.alternatives
 	if s.Category != nil {
 		why = append(why, fmt.Sprintf("分类器建议「%s」（置信度 %.2f）", s.Category.GetString("name"), s.Confidence))
 		if category == "" {
@@ -175,7 +177,7 @@ func (p *plugin) complete(app core.App, a *core.Record, an *analysis, extend boo
 	if s.Emotion {
 		why = append(why, "情绪激烈："+strings.Join(s.EmotionWhy, ""))
 	}
-	s.Duplicates = an.dups.result(since)
+	s.Duplicates = dups.result(since)
 	if len(s.Duplicates) > 0 {
 		tickets := make([]string, len(s.Duplicates))
 		for i, d := range s.Duplicates {

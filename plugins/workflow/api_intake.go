@@ -217,7 +217,7 @@ func (en *Engine) Submit(app core.App, f Submission, actor Actor) (*Receipt, err
 	}
 
 	var appeal *core.Record
-	err = app.RunInTransaction(func(tx core.App) error {
+	err = en.intakes.do(app, func(tx core.App) error {
 		appeal = newAppeal()
 		now := en.now().UTC()
 		policy, err := PolicyFor(tx, appeal)
