@@ -56,38 +56,48 @@ func (b *intakeBatcher) do(app core.App, run func(tx core.App) error) error {
 	return j.err
 }
 
-// drain runs batches until nobody is waiting.
+// drain takes the waiting jobs (one app, at most maxIntakeBatch) and runs
+// them as one batch. As soon as the batch's transaction has ended, before
+// PocketBase's after-commit hooks of its records run (realtime broadcasts,
+// notices, automatic dispatch), the next batch starts on a new goroutine:
+// the single writer does not wait for them, as it did not when each
+// request ran its own transaction.
 func (b *intakeBatcher) drain() {
-	for {
-		b.mu.Lock()
-		if len(b.pending) == 0 {
-			b.busy = false
-			b.mu.Unlock()
-			return
-		}
-		// one batch per app (tests run several apps in one process)
-		app := b.pending[0].app
-		var batch, rest []*intakeJob
-		for _, j := range b.pending {
-			if j.app == app && len(batch) < maxIntakeBatch {
-				batch = append(batch, j)
-			} else {
-				rest = append(rest, j)
-			}
-		}
-		b.pending = rest
+	b.mu.Lock()
+	if len(b.pending) == 0 {
+		b.busy = false
 		b.mu.Unlock()
-		commitBatch(app, batch)
+		return
 	}
+	// one batch per app (tests run several apps in one process)
+	app := b.pending[0].app
+	var batch, rest []*intakeJob
+	for _, j := range b.pending {
+		if j.app == app && len(batch) < maxIntakeBatch {
+			batch = append(batch, j)
+		} else {
+			rest = append(rest, j)
+		}
+	}
+	b.pending = rest
+	b.mu.Unlock()
+
+	var next sync.Once
+	handOff := func() { next.Do(func() { go b.drain() }) }
+	commitBatch(app, batch, handOff)
+	handOff() // if no transaction ever started
 }
 
 // commitBatch runs the jobs in one transaction; a failing job gets its
-// error and the others run again without it.
-func commitBatch(app core.App, batch []*intakeJob) {
+// error and the others run again without it. ended is called when a
+// transaction of the batch has committed or rolled back.
+func commitBatch(app core.App, batch []*intakeJob, ended func()) {
 	for len(batch) > 0 {
 		failed := -1
 		err := app.RunInTransaction(func(tx core.App) error {
 			failed = -1 // PocketBase may retry the whole function on a busy database
+			// registered first, so it runs before the records' after-commit hooks
+			tx.TxInfo().OnComplete(func(error) error { ended(); return nil })
 			for i, j := range batch {
 				if err := safeRun(j.run, tx); err != nil {
 					failed = i
