@@ -30,6 +30,7 @@ type Candidate struct {
 	Address string `db:"address"`
 	Region  string `db:"region"`
 	Status  string `db:"status"`
+	Created string `db:"created"`
 }
 
 // OpenAppealsCondition selects the states a case can still be merged
@@ -42,59 +43,222 @@ const OpenAppealsCondition = "status IN ('submitted','accepted','dispatched','ha
 // township if known, else same category, else all; the most recent
 // candidateLimit) for ones about the same problem at the same place.
 func FindDuplicates(app core.App, a *core.Record, window time.Duration, threshold float64) ([]Duplicate, error) {
+	since := windowStart(window)
+	scan, err := scanDuplicates(app, a, since, threshold, false)
+	if err != nil {
+		return nil, err
+	}
+	return scan.result(since), nil
+}
+
+// windowStart is the oldest creation time a candidate may have, as stored.
+func windowStart(window time.Duration) string {
 	since, _ := types.ParseDateTime(time.Now().Add(-window))
+	return since.String()
+}
+
+// duplicateScan is the duplicate search of one appeal as the database
+// stood at one moment: the candidates in window order, each with its
+// comparison. An intake runs the scan before its write transaction (it only
+// reads) and, inside it, extends the scan with the appeals committed since
+// (those with a larger rowid than after) — one short query instead of the
+// whole search while every other submission waits for the writer.
+type duplicateScan struct {
+	after  int64 // largest appeals rowid before the scan (when snapshot was asked)
+	window []scanned
+}
+
+// scanned is one candidate of the window; dup is nil below the threshold.
+type scanned struct {
+	id, created string
+	dup         *Duplicate
+}
+
+// scanDuplicates compares a with the most recent open candidates created
+// since. With snapshot it first records the appeals' largest rowid, so
+// that extend can add what is committed later.
+func scanDuplicates(app core.App, a *core.Record, since string, threshold float64, snapshot bool) (*duplicateScan, error) {
+	out := &duplicateScan{}
+	if snapshot {
+		// read before the candidates: an appeal committed in between is
+		// then in both, and merge keeps it once
+		if err := app.DB().NewQuery("SELECT coalesce(max(rowid), 0) FROM appeals").Row(&out.after); err != nil {
+			return nil, err
+		}
+	}
 	// Walk the most recent open appeals of the place (or category) through
 	// the partial (region|category, created) indexes on open appeals
 	// (migration 1764800000): only open cases are visited, and no sort.
 	// The status condition must stay word for word the indexes' WHERE.
-	from, where := "appeals INDEXED BY idx_appeals_open_created", ""
-	params := dbx.Params{"since": since.String(), "id": a.Id}
+	// The indexes cover every column read here: no table row is visited.
+	from := "appeals INDEXED BY idx_appeals_open_created"
 	switch {
 	case a.GetString("region") != "":
-		from, where = "appeals INDEXED BY idx_appeals_open_region", " AND region = {:region}"
-		params["region"] = a.GetString("region")
+		from = "appeals INDEXED BY idx_appeals_open_region"
 	case a.GetString("category") != "":
-		from, where = "appeals INDEXED BY idx_appeals_open_category", " AND category = {:category}"
-		params["category"] = a.GetString("category")
+		from = "appeals INDEXED BY idx_appeals_open_category"
 	}
-	// The indexes cover every column read here: no table row is visited.
-	var candidates []Candidate
-	err := app.DB().NewQuery("SELECT id, ticket, title, address, region, status FROM " + from +
-		" WHERE " + OpenAppealsCondition + " AND created >= {:since} AND id != {:id}" + where +
-		" ORDER BY created DESC LIMIT " + strconv.Itoa(candidateLimit)).Bind(params).All(&candidates)
+	where, params := candidateScope(a)
+	params["since"] = since
+	candidates, err := readCandidates(app, from, where, params)
 	if err != nil {
 		return nil, err
 	}
+	if err := out.compare(app, a, candidates, threshold); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// extended answers the scan with the open candidates committed after it
+// (rowid above s.after) added, read with app — the intake's transaction.
+// The scan itself is left as it was: a transaction that rolls back (and
+// runs again) must not keep candidates that were never committed.
+func (s *duplicateScan) extended(app core.App, a *core.Record, since string, threshold float64) (*duplicateScan, error) {
+	// NOT INDEXED: the rowid range is the short way to the newest rows
+	// (SQLite still seeks by rowid); an index would walk the whole scope
+	where, params := candidateScope(a)
+	params["since"], params["after"] = since, s.after
+	newer, err := readCandidates(app, "appeals NOT INDEXED", where+" AND rowid > {:after}", params)
+	if err != nil || len(newer) == 0 {
+		return s, err
+	}
+	added := &duplicateScan{after: s.after}
+	if err := added.compare(app, a, newer, threshold); err != nil {
+		return nil, err
+	}
+	added.window = mergeWindows(added.window, s.window)
+	return added, nil
+}
+
+// candidateScope is the WHERE of a's candidates beyond the open states
+// and the window: same township if known, else same category, else all.
+func candidateScope(a *core.Record) (string, dbx.Params) {
+	params := dbx.Params{"id": a.Id}
+	switch {
+	case a.GetString("region") != "":
+		params["region"] = a.GetString("region")
+		return " AND region = {:region}", params
+	case a.GetString("category") != "":
+		params["category"] = a.GetString("category")
+		return " AND category = {:category}", params
+	}
+	return "", params
+}
+
+// listed is one row of a candidate query: the columns every open-appeal
+// index holds, read without reflection (up to candidateLimit per intake).
+type listed struct{ id, created, status, region string }
+
+func readCandidates(app core.App, from, where string, params dbx.Params) ([]listed, error) {
+	rows, err := app.DB().NewQuery("SELECT id, created, status, region FROM " + from +
+		" WHERE " + OpenAppealsCondition + " AND created >= {:since} AND id != {:id}" + where +
+		" ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(candidateLimit)).Bind(params).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []listed
+	for rows.Next() {
+		var l listed
+		if err := rows.Scan(&l.id, &l.created, &l.status, &l.region); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// compare appends candidates (most recent first) to the window with their
+// comparison with a.
+func (s *duplicateScan) compare(app core.App, a *core.Record, candidates []listed, threshold float64) error {
 	ids := make([]string, len(candidates))
 	for i, c := range candidates {
-		ids[i] = c.Id
+		ids[i] = c.id
 	}
-	vectors, err := textVectors(app, ids)
+	known, err := candidateFacts(app, ids)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	mine := bigrams(a.GetString("title") + " " + a.GetString("content"))
 	myPlace := bigrams(a.GetString("address"))
+	for _, l := range candidates {
+		entry := scanned{id: l.id, created: l.created}
+		f := known[l.id]
+		if f == nil {
+			f = &textFacts{} // deleted since it was listed
+		}
+		text := cosine(mine, f.text)
+		if 0.75*text+0.25 >= threshold { // else not even the same place would make it one
+			c := Candidate{Id: l.id, Ticket: f.ticket, Title: f.title, Address: f.address,
+				Region: l.region, Status: l.status, Created: l.created}
+			place := samePlace(a, c, f, myPlace)
+			score := 0.75 * text
+			if place {
+				score += 0.25
+			}
+			if score >= threshold {
+				entry.dup = &Duplicate{Appeal: c, Score: score, Text: text, Place: place}
+			}
+		}
+		s.window = append(s.window, entry)
+	}
+	return nil
+}
+
+// mergeWindows merges two windows in window order (most recent first),
+// keeping an appeal found in both once.
+func mergeWindows(a, b []scanned) []scanned {
+	out := make([]scanned, 0, len(a)+len(b))
+	seen := make(map[string]bool, len(a))
+	for _, x := range a {
+		seen[x.id] = true
+	}
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case j < len(b) && seen[b[j].id]:
+			j++
+		case j >= len(b) || i < len(a) && newer(a[i], b[j]):
+			out = append(out, a[i])
+			i++
+		default:
+			out = append(out, b[j])
+			j++
+		}
+	}
+	return out
+}
+
+// newer is the window order: ORDER BY created DESC, id DESC.
+func newer(x, y scanned) bool {
+	if x.created != y.created {
+		return x.created > y.created
+	}
+	return x.id > y.id
+}
+
+// result answers the duplicates among the candidateLimit most recent
+// candidates created since, best first, at most maxDuplicates.
+func (s *duplicateScan) result(since string) []Duplicate {
 	var out []Duplicate
-	for _, c := range candidates {
-		text := cosine(mine, vectors[c.Id])
-		if 0.75*text+0.25 < threshold {
-			continue // not even the same place would make it one
+	n := 0
+	for _, w := range s.window {
+		if w.created < since {
+			continue // fell out of the window since the scan
 		}
-		place := samePlace(a, c, myPlace)
-		score := 0.75 * text
-		if place {
-			score += 0.25
+		if n++; n > candidateLimit {
+			break
 		}
-		if score >= threshold {
-			out = append(out, Duplicate{Appeal: c, Score: score, Text: text, Place: place})
+		if w.dup != nil {
+			out = append(out, *w.dup)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Score > out[j].Score })
 	if len(out) > maxDuplicates {
 		out = out[:maxDuplicates]
 	}
-	return out, nil
+	return out
 }
 
 const (
@@ -103,7 +267,7 @@ const (
 )
 
 // samePlace: the same township, or addresses that share most of their wording.
-func samePlace(a *core.Record, b Candidate, aAddr vector) bool {
+func samePlace(a *core.Record, b Candidate, bf *textFacts, aAddr vector) bool {
 	if a.GetString("region") != "" && a.GetString("region") == b.Region {
 		if a.GetString("address") == "" || b.Address == "" {
 			return true
@@ -112,12 +276,7 @@ func samePlace(a *core.Record, b Candidate, aAddr vector) bool {
 	if aAddr.empty() || b.Address == "" {
 		return false
 	}
-	v, ok := addressCache.get(b.Id)
-	if !ok {
-		v = bigrams(b.Address)
-		addressCache.put(b.Id, v)
-	}
-	return cosine(aAddr, v) >= 0.5
+	return cosine(aAddr, bf.place) >= 0.5
 }
 
 // vector counts character bigrams, each packed into one integer, sorted

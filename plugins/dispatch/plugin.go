@@ -6,12 +6,14 @@
 package dispatch
 
 import (
+	"context"
 	"fmt"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
 
+	"siyang/internal/tablecache"
 	"siyang/internal/timer"
 	"siyang/plugins/textmine/classify"
 	"siyang/plugins/workflow"
@@ -52,6 +54,10 @@ type plugin struct {
 	app    core.App
 	config Config
 	models *modelStore
+
+	// rules are the active dispatch rules in order; tablecache empties it
+	// on any change of a dispatch_rules record.
+	rules *tablecache.Cache[[]*core.Record]
 }
 
 // Plugin is the registered dispatch helper.
@@ -97,6 +103,7 @@ func Register(app core.App, rootCmd *cobra.Command, config Config) (*Plugin, err
 		config.TrainOptions = classify.DefaultOptions()
 	}
 	p := &plugin{app: app, config: config, models: &modelStore{}}
+	p.rules = tablecache.New(app, activeRules, "dispatch_rules")
 
 	if app.IsBootstrapped() {
 		p.loadModel(app)
@@ -108,11 +115,25 @@ func Register(app core.App, rootCmd *cobra.Command, config Config) (*Plugin, err
 		p.loadModel(e.App)
 		return nil
 	})
+	workflow.OnPrepareIntake(app).BindFunc(func(e *workflow.PrepareIntakeEvent) error {
+		an, err := p.prepare(e.App, e.Appeal, true)
+		if err != nil {
+			return fmt.Errorf("dispatch suggestion: %w", err)
+		}
+		e.Context = context.WithValue(e.Context, preparedKey{}, an)
+		return e.Next()
+	})
 	app.OnRecordCreate("appeals").BindFunc(func(e *core.RecordEvent) error {
-		if err := p.analyse(e.App, e.Record); err != nil {
+		if err := p.analyse(e.App, e.Record, e.Context); err != nil {
 			return err
 		}
-		return e.Next()
+		if err := e.Next(); err != nil {
+			return err
+		}
+		// saved: it has its id and ticket. Should the transaction roll back,
+		// the cache keeps facts of an id that never appears, which is harmless.
+		remember(e.Record)
+		return nil
 	})
 	app.OnRecordAfterCreateSuccess("appeals").BindFunc(func(e *core.RecordEvent) error {
 		p.autoDispatch(e.Record)
@@ -147,12 +168,32 @@ func (p *plugin) loadModel(app core.App) {
 	}
 }
 
-// analyse writes the suggestion on a new appeal, inside its intake transaction.
-func (p *plugin) analyse(app core.App, a *core.Record) error {
-	s, err := p.Suggest(app, a)
+// preparedKey holds, in the context an intake saves its appeal with, the
+// analysis computed before its transaction (workflow.PrepareIntakeEvent).
+type preparedKey struct{}
+
+// analyse writes the suggestion on a new appeal, inside its intake
+// transaction: from the analysis prepared before it when there is one for
+// exactly this text, place and category, else from scratch.
+func (p *plugin) analyse(app core.App, a *core.Record, ctx context.Context) error {
+	var s *Suggestion
+	var err error
+	if an, ok := prepared(ctx); ok && an.input == analysisInput(a) {
+		s, err = p.complete(app, a, an, true)
+	} else {
+		s, err = p.Suggest(app, a)
+	}
 	if err != nil {
 		return fmt.Errorf("dispatch suggestion: %w", err)
 	}
 	s.Apply(a)
 	return nil
+}
+
+func prepared(ctx context.Context) (*analysis, bool) {
+	if ctx == nil {
+		return nil, false
+	}
+	an, ok := ctx.Value(preparedKey{}).(*analysis)
+	return an, ok && an != nil
 }

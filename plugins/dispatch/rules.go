@@ -31,11 +31,17 @@ type facts struct {
 	text                   string // title + content, normalised
 }
 
-// MatchRules walks the active rules in order and answers the first whose
+// activeRules loads the active rules in their order. Every intake walks
+// them, so they are cached (plugin.rules, emptied by any change of a rule).
+func activeRules(app core.App) ([]*core.Record, error) {
+	return app.FindRecordsByFilter("dispatch_rules", "active = true", "sort,created", 0, 0)
+}
+
+// matchRules walks the active rules in order and answers the first whose
 // every condition holds (a condition lists alternatives; an empty one
 // holds for all), or nil.
-func MatchRules(app core.App, f facts) (*RuleMatch, error) {
-	rules, err := app.FindRecordsByFilter("dispatch_rules", "active = true", "sort,created", 0, 0)
+func (p *plugin) matchRules(app core.App, f facts) (*RuleMatch, error) {
+	rules, err := p.rules.Get(app)
 	if err != nil {
 		return nil, err
 	}

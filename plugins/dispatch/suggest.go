@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"siyang/plugins/textmine/classify"
 )
 
 // Suggestion is what the platform proposes for one appeal.
@@ -35,33 +37,116 @@ type Alternative struct {
 // Suggest analyses an appeal: classifier, rules, urgency, emotion and
 // duplicates. It reads only; Apply writes the result on the record.
 func (p *plugin) Suggest(app core.App, a *core.Record) (*Suggestion, error) {
+	an, err := p.prepare(app, a, false)
+	if err != nil {
+		return nil, err
+	}
+	return p.complete(app, a, an, false)
+}
+
+// analysis is the part of a suggestion that depends only on what the
+// resident wrote and on the open appeals as they stood: the classifier's
+// categories, urgency, emotion and the duplicate scan. An intake computes
+// it before its write transaction (see bindIntakePreparation); the rest —
+// rules, the category's department, the appeals committed meanwhile — is
+// completed inside it.
+type analysis struct {
+	input  [6]string // what it was computed for: see analysisInput
+	since  string    // the duplicate window's start when scanned
+	model  *classify.Model
+	class  classified
+	urgent struct {
+		yes bool
+		why []string
+	}
+	emotion struct {
+		yes bool
+		why []string
+	}
+	dups *duplicateScan
+}
+
+// classified is the classifier's answer with its categories resolved.
+type classified struct {
+	category     *core.Record
+	confidence   float64
+	alternatives []Alternative
+}
+
+// analysisInput is every field of the appeal the analysis reads.
+func analysisInput(a *core.Record) [6]string {
+	return [6]string{a.GetString("title"), a.GetString("content"), a.GetString("category"),
+		a.GetString("kind"), a.GetString("region"), a.GetString("address")}
+}
+
+// prepare computes the analysis of a with app; snapshot records where the
+// duplicate scan stopped, so that complete can extend it.
+func (p *plugin) prepare(app core.App, a *core.Record, snapshot bool) (*analysis, error) {
 	text := a.GetString("title") + "\n" + a.GetString("content")
+	an := &analysis{input: analysisInput(a), since: windowStart(p.config.DuplicateWindow)}
+	an.model = p.models.current.Load()
+	an.class = classifyText(app, an.model, text)
+	an.urgent.yes, an.urgent.why = Urgency(text)
+	an.emotion.yes, an.emotion.why = Emotion(text)
+	var err error
+	an.dups, err = scanDuplicates(app, a, an.since, p.config.DuplicateThreshold, snapshot)
+	if err != nil {
+		return nil, err
+	}
+	return an, nil
+}
+
+// classifyText runs the classifier m (nil: none) on text.
+func classifyText(app core.App, m *classify.Model, text string) classified {
+	var out classified
+	if m == nil {
+		return out
+	}
+	for i, pr := range m.Predict(text) {
+		c, err := resolveCategory(app, pr.Label)
+		if err != nil {
+			continue
+		}
+		if out.category == nil {
+			out.category, out.confidence = c, pr.Prob
+		} else if i < 3 {
+			out.alternatives = append(out.alternatives, Alternative{c.Id, c.GetString("name"), pr.Prob})
+		}
+	}
+	return out
+}
+
+// complete turns an analysis into the suggestion, reading the rules and
+// categories with app. With extend (an intake's prepared analysis, app its
+// transaction) it first adds the appeals committed since the scan, and
+// redoes the classification if the model was retrained meanwhile.
+func (p *plugin) complete(app core.App, a *core.Record, an *analysis, extend bool) (*Suggestion, error) {
+	text := a.GetString("title") + "\n" + a.GetString("content")
+	since, class, dups := an.since, an.class, an.dups
+	if extend {
+		// an is left as it was: this transaction may roll back and run again
+		if m := p.models.current.Load(); m != an.model {
+			class = classifyText(app, m, text)
+		}
+		since = windowStart(p.config.DuplicateWindow)
+		var err error
+		if dups, err = an.dups.extended(app, a, since, p.config.DuplicateThreshold); err != nil {
+			return nil, err
+		}
+	}
 	s := &Suggestion{}
 	var why []string
 
 	category := a.GetString("category")
-	if m := p.models.current.Load(); m != nil {
-		preds := m.Predict(text)
-		for i, pr := range preds {
-			c, err := resolveCategory(app, pr.Label)
-			if err != nil {
-				continue
-			}
-			if s.Category == nil {
-				s.Category, s.Confidence = c, pr.Prob
-			} else if i < 3 {
-				s.Alternatives = append(s.Alternatives, Alternative{c.Id, c.GetString("name"), pr.Prob})
-			}
-		}
-		if s.Category != nil {
-			why = append(why, fmt.Sprintf("分类器建议「%s」（置信度 %.2f）", s.Category.GetString("name"), s.Confidence))
-			if category == "" {
-				category = s.Category.Id
-			}
+	s.Category, s.Confidence, s.Alternatives = class.category, class.confidence, class.alternatives
+	if s.Category != nil {
+		why = append(why, fmt.Sprintf("分类器建议「%s」（置信度 %.2f）", s.Category.GetString("name"), s.Confidence))
+		if category == "" {
+			category = s.Category.Id
 		}
 	}
 
-	match, err := MatchRules(app, facts{category: category, kind: a.GetString("kind"), region: a.GetString("region"), text: normalize(text)})
+	match, err := p.matchRules(app, facts{category: category, kind: a.GetString("kind"), region: a.GetString("region"), text: normalize(text)})
 	if err != nil {
 		return nil, err
 	}
@@ -83,19 +168,16 @@ func (p *plugin) Suggest(app core.App, a *core.Record) (*Suggestion, error) {
 		}
 	}
 
-	s.Urgent, s.UrgencyWhy = Urgency(text)
+	s.Urgent, s.UrgencyWhy = an.urgent.yes, an.urgent.why
 	if s.Urgent {
 		s.Priority = "urgent"
 		why = append(why, "疑似紧急："+strings.Join(s.UrgencyWhy, "；"))
 	}
-	s.Emotion, s.EmotionWhy = Emotion(text)
+	s.Emotion, s.EmotionWhy = an.emotion.yes, an.emotion.why
 	if s.Emotion {
 		why = append(why, "情绪激烈："+strings.Join(s.EmotionWhy, ""))
 	}
-	s.Duplicates, err = FindDuplicates(app, a, p.config.DuplicateWindow, p.config.DuplicateThreshold)
-	if err != nil {
-		return nil, err
-	}
+	s.Duplicates = dups.result(since)
 	if len(s.Duplicates) > 0 {
 		tickets := make([]string, len(s.Duplicates))
 		for i, d := range s.Duplicates {

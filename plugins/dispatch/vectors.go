@@ -7,64 +7,87 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 )
 
-// An appeal's title and content never change after intake, so their
-// bigram vectors are cached by appeal id: every intake compares with up to
-// candidateLimit open appeals, and recomputing (and re-reading) their text
-// each time dominated the cost of an intake.
-var (
-	textCache    = &vectorCache{max: 50_000, m: map[string]vector{}}
-	addressCache = &vectorCache{max: 50_000, m: map[string]vector{}}
-)
+// textFacts are what the duplicate search needs of a candidate beyond the
+// columns of the index it walks: its ticket, title and address, and the
+// bigram vectors of its text and address. None of these change while a
+// case is open (title, content and address are set at intake; only the
+// anonymisation of long-closed cases rewrites them), so they are cached by
+// appeal id: every intake compares with up to candidateLimit open appeals,
+// and re-reading and re-counting their text dominated the cost of an
+// intake. A new appeal's facts are put in by its intake (remember), so the
+// next intakes find them without a query. What empties the cache: nothing
+// but its size bound (it is cleared when full, and refills as intakes ask).
+type textFacts struct {
+	ticket, title, address string
+	text, place            vector
+}
 
-type vectorCache struct {
-	mu  sync.Mutex
+var factsCache = &appealFacts{max: 50_000, m: map[string]*textFacts{}}
+
+type appealFacts struct {
+	mu  sync.RWMutex
 	max int
-	m   map[string]vector
+	m   map[string]*textFacts
 }
 
-func (c *vectorCache) get(id string) (vector, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	v, ok := c.m[id]
-	return v, ok
+// lookup answers the cached facts of ids, and the ids it does not hold.
+func (c *appealFacts) lookup(ids []string) (map[string]*textFacts, []any) {
+	out := make(map[string]*textFacts, len(ids))
+	var missing []any
+	c.mu.RLock()
+	for _, id := range ids {
+		if f, ok := c.m[id]; ok {
+			out[id] = f
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	c.mu.RUnlock()
+	return out, missing
 }
 
-func (c *vectorCache) put(id string, v vector) {
+func (c *appealFacts) put(id string, f *textFacts) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.m) >= c.max {
 		clear(c.m) // crude but bounded; the next intakes refill it
 	}
-	c.m[id] = v
+	c.m[id] = f
 }
 
-// textVectors answers the text vectors of the candidates, reading the text
-// of the uncached ones in one query.
-func textVectors(app core.App, ids []string) (map[string]vector, error) {
-	out := make(map[string]vector, len(ids))
-	var missing []any
-	for _, id := range ids {
-		if v, ok := textCache.get(id); ok {
-			out[id] = v
-		} else {
-			missing = append(missing, id)
-		}
-	}
+// factsOf builds the facts of an appeal from its fields.
+func factsOf(ticket, title, content, address string) *textFacts {
+	return &textFacts{ticket: ticket, title: title, address: address,
+		text: bigrams(title + " " + content), place: bigrams(address)}
+}
+
+// remember caches the facts of a new appeal once it has its id and ticket.
+func remember(a *core.Record) {
+	factsCache.put(a.Id, factsOf(a.GetString("ticket"), a.GetString("title"), a.GetString("content"), a.GetString("address")))
+}
+
+// candidateFacts answers the facts of the candidates, reading those not
+// cached in one query.
+func candidateFacts(app core.App, ids []string) (map[string]*textFacts, error) {
+	out, missing := factsCache.lookup(ids)
 	if len(missing) == 0 {
 		return out, nil
 	}
 	var rows []struct {
 		ID      string `db:"id"`
+		Ticket  string `db:"ticket"`
 		Title   string `db:"title"`
 		Content string `db:"content"`
+		Address string `db:"address"`
 	}
-	if err := app.DB().Select("id", "title", "content").From("appeals").Where(dbx.In("id", missing...)).All(&rows); err != nil {
+	if err := app.DB().Select("id", "ticket", "title", "content", "address").From("appeals").
+		Where(dbx.In("id", missing...)).All(&rows); err != nil {
 		return nil, err
 	}
 	for _, r := range rows {
-		v := bigrams(r.Title + " " + r.Content)
-		textCache.put(r.ID, v)
-		out[r.ID] = v
+		f := factsOf(r.Ticket, r.Title, r.Content, r.Address)
+		factsCache.put(r.ID, f)
+		out[r.ID] = f
 	}
 	return out, nil
 }

@@ -30,9 +30,8 @@ func reported(ev *core.Record) bool {
 // platform forwarded it, and for every case merged into it that one of
 // them forwarded.
 func (p *plugin) enqueue(tx core.App, ev *core.Record) error {
-	var hooks []*core.Record
-	if err := tx.RecordQuery("webhooks").
-		Where(dbx.HashExp{"active": true, "kind": Kind}).All(&hooks); err != nil {
+	hooks, err := p.endpoints.Get(tx)
+	if err != nil {
 		return fmt.Errorf("upstream: endpoints: %w", err)
 	}
 	if len(hooks) == 0 {
@@ -146,4 +145,13 @@ func mergedInto(tx core.App, id string) []*core.Record {
 		}
 	}
 	return out
+}
+
+// activeEndpoints loads the active upper-platform webhooks. Every timeline
+// entry needs them, so they are cached (p.endpoints, emptied by any change
+// of a webhook).
+func activeEndpoints(app core.App) ([]*core.Record, error) {
+	var hooks []*core.Record
+	err := app.RecordQuery("webhooks").Where(dbx.HashExp{"active": true, "kind": Kind}).All(&hooks)
+	return hooks, err
 }

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"siyang/internal/tablecache"
 )
 
 // Config configures the progress reports.
@@ -29,6 +31,10 @@ type Config struct {
 type plugin struct {
 	app    core.App
 	config Config
+
+	// endpoints are the active upper-platform webhooks; tablecache empties
+	// it on any change of a webhooks record.
+	endpoints *tablecache.Cache[[]*core.Record]
 }
 
 // MustRegister is Register that panics on error.
@@ -42,6 +48,7 @@ func MustRegister(app core.App, config Config) {
 // upper-platform webhooks.
 func Register(app core.App, config Config) error {
 	p := &plugin{app: app, config: config}
+	p.endpoints = tablecache.New(app, activeEndpoints, "webhooks")
 	app.OnRecordValidate("webhooks").BindFunc(p.validateWebhook)
 	// inside the action's transaction: e.App is the transaction
 	app.OnRecordCreate("appeal_events").BindFunc(func(e *core.RecordEvent) error {

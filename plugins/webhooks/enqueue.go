@@ -17,11 +17,8 @@ import (
 // does.
 func (p *plugin) enqueue(tx core.App, ev *core.Record) error {
 	action := ev.GetString("action")
-	var subs []*core.Record
-	// upper-platform endpoints (kind upper_platform) get their own reports,
-	// written by plugins/upstream; this is the event stream
-	if err := tx.RecordQuery("webhooks").Where(dbx.HashExp{"active": true}).
-		AndWhere(dbx.NewExp("kind != 'upper_platform'")).All(&subs); err != nil {
+	subs, err := p.receivers.Get(tx)
+	if err != nil {
 		return fmt.Errorf("webhooks: active webhooks: %w", err)
 	}
 	if len(subs) == 0 {
@@ -137,4 +134,15 @@ func buildPayload(ev, appeal *core.Record, seq int) map[string]any {
 			"due_callback":          date("due_callback"),
 		},
 	}
+}
+
+// activeReceivers loads the webhooks of the event stream: the active ones,
+// except upper-platform endpoints (kind upper_platform), which get their own
+// reports, written by plugins/upstream. Every timeline entry needs them, so
+// they are cached (p.receivers, emptied by any change of a webhook).
+func activeReceivers(app core.App) ([]*core.Record, error) {
+	var subs []*core.Record
+	err := app.RecordQuery("webhooks").Where(dbx.HashExp{"active": true}).
+		AndWhere(dbx.NewExp("kind != 'upper_platform'")).All(&subs)
+	return subs, err
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"siyang/internal/tablecache"
 	"siyang/internal/timer"
 )
 
@@ -63,6 +64,10 @@ type Config struct {
 type plugin struct {
 	app    core.App
 	config Config
+
+	// receivers are the active event-stream webhooks; tablecache empties
+	// it on any change of a webhooks record.
+	receivers *tablecache.Cache[[]*core.Record]
 
 	passMu  sync.Mutex // one delivery pass at a time in this process
 	pending sync.Mutex // guards again/running
@@ -117,6 +122,7 @@ func Register(app core.App, config Config) (*Plugin, error) {
 		config.Parallel = 4
 	}
 	p := &plugin{app: app, config: config}
+	p.receivers = tablecache.New(app, activeReceivers, "webhooks")
 
 	// inside the action's transaction: e.App is the transaction
 	app.OnRecordCreate("appeal_events").BindFunc(func(e *core.RecordEvent) error {

@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"context"
 	"math"
 	"net/http"
 	"strconv"
@@ -165,14 +166,15 @@ func (en *Engine) Submit(app core.App, f Submission, actor Actor) (*Receipt, err
 	}
 
 	code := security.RandomStringWithAlphabet(6, queryCodeAlphabet)
-	var appeal *core.Record
-	err = app.RunInTransaction(func(tx core.App) error {
-		collection, err := tx.FindCachedCollectionByNameOrId("appeals")
-		if err != nil {
-			return err
-		}
-		appeal = core.NewRecord(collection)
-		now := en.now().UTC()
+	collection, err := app.FindCachedCollectionByNameOrId("appeals")
+	if err != nil {
+		return nil, err
+	}
+	// newAppeal builds the record from the submission: once as the draft
+	// the preparation reads, then afresh in each attempt of the transaction
+	// (a retried attempt must not inherit a ticket from a rolled-back one).
+	newAppeal := func() *core.Record {
+		appeal := core.NewRecord(collection)
 		appeal.Load(map[string]any{
 			"query_code_hash": HashQueryCode(code),
 			"channel":         f.Channel,
@@ -207,6 +209,17 @@ func (en *Engine) Submit(app core.App, f Submission, actor Actor) (*Receipt, err
 		if len(f.Files) > 0 {
 			appeal.Set("attachments", f.Files)
 		}
+		return appeal
+	}
+	prep := &PrepareIntakeEvent{App: app, Appeal: newAppeal(), Context: context.Background()}
+	if err := OnPrepareIntake(app).Trigger(prep); err != nil {
+		return nil, err
+	}
+
+	var appeal *core.Record
+	err = en.intakes.do(app, func(tx core.App) error {
+		appeal = newAppeal()
+		now := en.now().UTC()
 		policy, err := PolicyFor(tx, appeal)
 		if err != nil {
 			return err
@@ -217,7 +230,7 @@ func (en *Engine) Submit(app core.App, f Submission, actor Actor) (*Receipt, err
 			return err
 		}
 		appeal.Set("due_accept", due)
-		if err := tx.Save(appeal); err != nil {
+		if err := tx.SaveWithContext(prep.Context, appeal); err != nil {
 			return err
 		}
 		return writeSubmitEvent(tx, appeal, actor)

@@ -50,6 +50,8 @@ type effect func(s *step) (Status, error)
 type Engine struct {
 	clock Clock
 	now   func() time.Time
+
+	intakes intakeBatcher // group commit of concurrent submissions
 }
 
 // NewEngine returns an engine that computes deadlines with clock.
