@@ -35,6 +35,11 @@ const publicCountMaxAge = 10 * time.Minute
 // publicCountMaxKeys bounds the memory: past it the cache starts empty.
 const publicCountMaxKeys = 500
 
+// publicCountSyncBelow: a count that took less than this is simply redone
+// after a change (a county's table), so the figure is exact; a slower one
+// is answered as 约 while it is redone in the background.
+const publicCountSyncBelow = 50 * time.Millisecond
+
 // publicStatuses are the states the public_appeals view shows.
 var publicStatuses = map[string]bool{
 	"accepted": true, "dispatched": true, "handling": true, "suspended": true,
@@ -42,22 +47,24 @@ var publicStatuses = map[string]bool{
 }
 
 type publicCounts struct {
-	mu      sync.Mutex
-	gen     uint64 // bumped by every change that can alter a count
-	entries map[string]*publicCount
+	mu        sync.Mutex
+	gen       uint64 // bumped by every change that can alter a count
+	entries   map[string]*publicCount
+	syncBelow time.Duration
 }
 
 type publicCount struct {
 	n          int
 	gen        uint64 // the generation the count was started at
 	at         time.Time
+	took       time.Duration
 	ready      chan struct{} // closed once the first count is in
 	err        error
 	refreshing bool
 }
 
 func newPublicCounts() *publicCounts {
-	return &publicCounts{entries: map[string]*publicCount{}}
+	return &publicCounts{entries: map[string]*publicCount{}, syncBelow: publicCountSyncBelow}
 }
 
 // changed empties the cache (logically: counts become approximate).
@@ -79,9 +86,10 @@ func (c *publicCounts) get(filter string, count func() (int, error)) (int, bool,
 		e = &publicCount{gen: c.gen, ready: make(chan struct{}), refreshing: true}
 		c.entries[filter] = e
 		c.mu.Unlock()
+		start := time.Now()
 		n, err := count()
 		c.mu.Lock()
-		e.n, e.err, e.at, e.refreshing = n, err, time.Now(), false
+		e.n, e.err, e.at, e.took, e.refreshing = n, err, time.Now(), time.Since(start), false
 		if err != nil {
 			delete(c.entries, filter) // the next reader tries again
 		}
@@ -94,25 +102,44 @@ func (c *publicCounts) get(filter string, count func() (int, error)) (int, bool,
 	<-e.ready // a first count in progress: wait for it rather than count again
 
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if e.err != nil {
+		c.mu.Unlock()
 		return 0, false, e.err
 	}
-	exact := e.gen == c.gen && time.Since(e.at) < publicCountMaxAge
-	if !exact && !e.refreshing {
+	if e.gen == c.gen && time.Since(e.at) < publicCountMaxAge {
+		defer c.mu.Unlock()
+		return e.n, true, nil
+	}
+	gen := c.gen
+	if e.took < c.syncBelow {
+		c.mu.Unlock()
+		start := time.Now()
+		n, err := count()
+		if err != nil {
+			return 0, false, err
+		}
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if gen >= e.gen {
+			e.n, e.gen, e.at, e.took = n, gen, time.Now(), time.Since(start)
+		}
+		return n, gen == c.gen, nil
+	}
+	defer c.mu.Unlock()
+	if !e.refreshing {
 		e.refreshing = true
-		gen := c.gen
 		go func() {
+			start := time.Now()
 			n, err := count()
 			c.mu.Lock()
 			defer c.mu.Unlock()
 			e.refreshing = false
-			if err == nil {
-				e.n, e.gen, e.at = n, gen, time.Now()
+			if err == nil && gen >= e.gen {
+				e.n, e.gen, e.at, e.took = n, gen, time.Now(), time.Since(start)
 			}
 		}()
 	}
-	return e.n, exact, nil
+	return e.n, false, nil
 }
 
 // bindPublicCounts empties the cache on the changes that can alter a count.
