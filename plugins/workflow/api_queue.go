@@ -96,13 +96,13 @@ type QueueTask struct {
 	Due string `json:"due"`
 }
 
-// queueRow is QueueItem as read, with the task columns.
+// queueRow is one task found by a walk: its ordering key and its case.
 type queueRow struct {
-	QueueItem
 	TaskID     string `db:"task_id"`
 	TaskRole   string `db:"task_role"`
 	TaskStatus string `db:"task_status"`
 	TaskKey    string `db:"task_key"`
+	Appeal     string `db:"appeal"`
 }
 
 var cursorID = regexp.MustCompile(`^[a-z0-9]{15}$`)
@@ -167,24 +167,29 @@ func (p *plugin) handleQueue(e *core.RequestEvent) error {
 	}
 	sort.Slice(rows, func(i, j int) bool { return queueLess(view, rows[i], rows[j]) })
 
-	items := make([]QueueItem, 0, perPage)
+	// The page's tasks first (narrow rows), then their cases' list columns
+	// in one read: the walks read up to perPage+1 tasks each, the page
+	// needs the cases of perPage.
+	page := make([]queueRow, 0, perPage)
 	seen := map[string]bool{}
 	next := ""
 	for _, r := range rows {
-		if len(items) == perPage {
-			last := items[len(items)-1]
-			next = queueCursor{key: last.Task.Due, id: last.Task.ID}.String()
+		if len(page) == perPage {
+			last := page[len(page)-1]
+			next = queueCursor{key: last.TaskKey, id: last.TaskID}.String()
 			break
 		}
-		if seen[r.ID] {
+		if seen[r.Appeal] {
 			// a department with two live tasks on one case (lead after an
 			// assisting task) lists it once
 			continue
 		}
-		seen[r.ID] = true
-		it := r.QueueItem
-		it.Task = QueueTask{ID: r.TaskID, Role: r.TaskRole, Status: r.TaskStatus, Due: r.TaskKey}
-		items = append(items, it)
+		seen[r.Appeal] = true
+		page = append(page, r)
+	}
+	items, err := queueCases(e.App, page)
+	if err != nil {
+		return err
 	}
 	return e.JSON(http.StatusOK, map[string]any{
 		"view": name, "department": dept, "perPage": perPage, "items": items, "next": next,
@@ -249,13 +254,8 @@ func queueWalk(app core.App, dept string, view queueView, s queueStream, after *
 	}
 	// CROSS JOIN keeps the tasks as the outer loop: the walk follows the
 	// index and stops at the limit, never starting from the appeals.
-	sql := `SELECT t.id AS task_id, t.role AS task_role, t.status AS task_status, t.` + s.key + ` AS task_key,
-		a.id, a.ticket, a.title, a.kind, a.category, COALESCE(c.name, '') AS category_name, a.status,
-		a.priority, a.urgent_flag, a.sla_stage, a.sla_state, a.sla_due_at, a.due_sign, a.due_finish,
-		a.due_callback, a.urge_count, a.supervise_count, a.lead_department, a.assisting_departments,
-		a.created, a.updated
+	sql := `SELECT t.id AS task_id, t.role AS task_role, t.status AS task_status, t.` + s.key + ` AS task_key, t.appeal
 		FROM assignments t CROSS JOIN appeals a ON a.id = t.appeal
-		LEFT JOIN categories c ON c.id = a.category
 		WHERE t.department = {:dept} AND t.status = {:status}` + where + `
 		  AND a.status IN (` + strings.Join(states, ",") + `)
 		ORDER BY ` + orderBy + `
@@ -263,6 +263,41 @@ func queueWalk(app core.App, dept string, view queueView, s queueStream, after *
 	var rows []queueRow
 	err := app.DB().NewQuery(sql).Bind(params).All(&rows)
 	return rows, err
+}
+
+// queueCases reads the list columns of the page's cases, in the page's
+// order, with the department's task on each.
+func queueCases(app core.App, page []queueRow) ([]QueueItem, error) {
+	items := make([]QueueItem, 0, len(page))
+	if len(page) == 0 {
+		return items, nil
+	}
+	ids := make([]any, len(page))
+	for i, r := range page {
+		ids[i] = r.Appeal
+	}
+	var list []QueueItem
+	err := app.DB().Select("a.id", "a.ticket", "a.title", "a.kind", "a.category", "COALESCE(c.name, '') AS category_name",
+		"a.status", "a.priority", "a.urgent_flag", "a.sla_stage", "a.sla_state", "a.sla_due_at", "a.due_sign", "a.due_finish",
+		"a.due_callback", "a.urge_count", "a.supervise_count", "a.lead_department", "a.assisting_departments", "a.created", "a.updated").
+		From("appeals a").LeftJoin("categories c", dbx.NewExp("c.id = a.category")).
+		Where(dbx.In("a.id", ids...)).All(&list)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]QueueItem, len(list))
+	for _, it := range list {
+		byID[it.ID] = it
+	}
+	for _, r := range page {
+		it, ok := byID[r.Appeal]
+		if !ok {
+			continue // deleted between the two reads
+		}
+		it.Task = QueueTask{ID: r.TaskID, Role: r.TaskRole, Status: r.TaskStatus, Due: r.TaskKey}
+		items = append(items, it)
+	}
+	return items, nil
 }
 
 // queueLess is the queue's order: by the task's key (deadline, or for
