@@ -31,6 +31,11 @@ type queueView struct {
 type queueStream struct {
 	status string
 	key    string // the task column the index orders by
+	// assistOnly: in this view a lead task of this status cannot occur
+	// (the lead's 答复 moves the case to 待审核 in the same step, 审核退回
+	// moves the task back to signed), so the walk skips lead tasks inside
+	// the index instead of looking up their cases.
+	assistOnly bool
 }
 
 // queueViews: 待办 (to sign, in hand, 挂起), 待审核 (answered, awaiting the
@@ -41,15 +46,15 @@ type queueStream struct {
 var queueViews = map[string]queueView{
 	"todo": {
 		cases:   []any{string(Dispatched), string(Handling), string(Suspended)},
-		streams: []queueStream{{"pending", "due_sign"}, {"signed", "due_finish"}, {"replied", "due_finish"}},
+		streams: []queueStream{{"pending", "due_sign", false}, {"signed", "due_finish", false}, {"replied", "due_finish", true}},
 	},
 	"review": {
 		cases:   []any{string(Replied)},
-		streams: []queueStream{{"pending", "due_sign"}, {"signed", "due_finish"}, {"replied", "due_finish"}},
+		streams: []queueStream{{"pending", "due_sign", true}, {"signed", "due_finish", true}, {"replied", "due_finish", false}},
 	},
 	"done": {
 		cases:   []any{string(Callback), string(Closed)},
-		streams: []queueStream{{"done", "updated"}},
+		streams: []queueStream{{"done", "updated", false}},
 		newest:  true,
 	},
 }
@@ -251,6 +256,9 @@ func queueWalk(app core.App, dept string, view queueView, s queueStream, after *
 	}
 	if after != nil {
 		params["key"], params["id"] = after.key, after.id
+	}
+	if s.assistOnly {
+		where += " AND t.role = 'assist'"
 	}
 	// CROSS JOIN keeps the tasks as the outer loop: the walk follows the
 	// index and stops at the limit, never starting from the appeals.

@@ -43,6 +43,9 @@ func newQueueFixture(t testing.TB) *queueFixture {
 
 	day(-6)
 	f.handling = env.Reach(t, workflow.Handling) // 办结 deadline from 6 days ago: the most urgent
+	// B, assisting, has answered A already: its task is replied, the case still A's to finish
+	do(f.handling, "assist_sign", env.HandlerB, workflow.Input{})
+	do(f.handling, "assist_reply", env.HandlerB, workflow.Input{Content: "协办单位已核查现场，线路归属主办单位维护。"})
 	f.closed = env.Reach(t, workflow.Closed)
 	day(-5)
 	f.suspended = env.Reach(t, workflow.Suspended)
@@ -156,10 +159,16 @@ func TestWorkbenchQueue(t *testing.T) {
 			NotExpectedContent: []string{"13912345678", "李四", `"content"`, `"contact_phone"`},
 		},
 		{
-			Name: "B's 待办 holds its lead case and its assisting tasks, not A's own cases", Method: "GET", URL: "/api/workbench/queue",
+			Name: "B's 待办 holds its lead case and its assisting tasks (one already answered)", Method: "GET", URL: "/api/workbench/queue",
 			Headers: bearer(t, env.HandlerB), ExpectedStatus: 200,
-			ExpectedContent:    tickets(f.assisting, f.dispatched, f.handling, f.suspended),
+			ExpectedContent:    append(tickets(f.assisting, f.dispatched, f.handling, f.suspended), `"status":"replied"`),
 			NotExpectedContent: never,
+		},
+		{
+			Name: "B's 待审核 holds the answered case it assists", Method: "GET", URL: "/api/workbench/queue?view=review",
+			Headers: bearer(t, env.HandlerB), ExpectedStatus: 200,
+			ExpectedContent:    append(tickets(f.replied), `"role":"assist"`),
+			NotExpectedContent: append(never, tickets(f.handling, f.dispatched)...),
 		},
 		{
 			Name: "C never sees A's cases, only its own", Method: "GET", URL: "/api/workbench/queue",
