@@ -31,14 +31,29 @@
     if (params.region) parts.push("region = " + SY.quote(params.region));
     var group = SY.PUBLIC_STATUS[params.status];
     if (group) parts.push("(" + group.states.map(function (s) { return "status = " + SY.quote(s); }).join(" || ") + ")");
-    if (/^(7|30|90|365)$/.test(params.period)) parts.push("created >= " + SY.quote(SY.since(+params.period)));
+    // to the hour, so that the same choice is the same filter (and count) for an hour
+    if (/^(7|30|90|365)$/.test(params.period)) parts.push("created >= " + SY.quote(SY.since(+params.period).slice(0, 13) + ":00:00.000Z"));
     return parts.join(" && ");
   }
 
+  // The rows come without a total (skipTotal: counting every public appeal
+  // on each view is what made the list slow at scale); the pager's total
+  // comes from /api/portal/public-appeals/count, kept by the server and
+  // marked 约 when it predates the latest change.
   SY.load($("#list"), function () {
-    return SY.records("public_appeals", {
-      filter: filter(), sort: "-created", page: SY.page(), perPage: 10,
-      expand: "category,region", fields: SY.APPEAL_FIELDS
+    var f = filter(), page = SY.page();
+    return Promise.all([
+      SY.records("public_appeals", {
+        filter: f, sort: "-created", page: page, perPage: 10, skipTotal: 1,
+        expand: "category,region", fields: SY.APPEAL_FIELDS
+      }),
+      SY.api("/api/portal/public-appeals/count?" + new URLSearchParams({ filter: f }).toString())
+    ]).then(function (r) {
+      var res = r[0], total = Math.max(r[1].totalItems, (page - 1) * 10 + res.items.length);
+      res.totalItems = total;
+      res.totalPages = Math.ceil(total / 10);
+      res.approximate = !r[1].exact;
+      return res;
     });
   }, function (res, box) {
     var filtered = Object.keys(params).some(function (k) { return params[k]; });

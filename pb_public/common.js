@@ -382,10 +382,11 @@
 
   // pager links to the other pages of a list; href(n) answers page n's URL.
   SY.pager = function (res, href) {
-    if (!res.totalPages || res.totalPages <= 1) return SY.el("p", { class: "muted" }, "共 " + (res.totalItems || res.items.length) + " 条");
+    var total = (res.approximate ? "约 " : "共 ") + (res.totalItems || res.items.length) + " 条"; // 约: a kept count from before the latest change
+    if (!res.totalPages || res.totalPages <= 1) return SY.el("p", { class: "muted" }, total);
     return SY.el("nav", { class: "pager", "aria-label": "分页" },
       res.page > 1 ? SY.el("a", { class: "btn btn-secondary", href: href(res.page - 1), rel: "prev" }, "上一页") : null,
-      SY.el("span", null, "第 " + res.page + " / " + res.totalPages + " 页，共 " + res.totalItems + " 条"),
+      SY.el("span", null, "第 " + res.page + " / " + res.totalPages + " 页，" + total),
       res.page < res.totalPages ? SY.el("a", { class: "btn btn-secondary", href: href(res.page + 1), rel: "next" }, "下一页") : null);
   };
   // withParam answers the current address with one query parameter changed.

@@ -1,7 +1,7 @@
 // 承办单位工作台: a department's handlers work their cases here. The queue
-// is the department's cases as the collection rules let it see them, kept
-// live by PocketBase realtime (appeals, appeal_events, assignments); every
-// change goes through the workflow action endpoint.
+// is the department's own tasks (GET /api/workbench/queue), kept live by
+// PocketBase realtime (appeals, appeal_events, assignments); every change
+// goes through the workflow action endpoint.
 (function () {
   "use strict";
   var pb = ST.pb, el = ST.el;
@@ -51,17 +51,44 @@
 
   // ---- the queue ----------------------------------------------------------
 
+  // The queue comes from GET /api/workbench/queue: the department's own
+  // tasks, most urgent deadline first (已办结: latest first), a page at a
+  // time; realtime keeps the loaded rows current and adds new ones.
+  var PER_PAGE = { todo: 100, review: 100, done: 30 };
+  var next = "";    // cursor of the next page ("" when all are loaded)
+  var loads = 0;
+
+  function fetchPage(cursor) {
+    return pb.send("/api/workbench/queue", { query: { view: view, perPage: PER_PAGE[view], cursor: cursor || "" } });
+  }
+
   function load() {
-    var filter = VIEWS[view].map(function (s) { return 'status = "' + s + '"'; }).join(" || ");
-    var req = view === "done"
-      ? pb.collection("appeals").getList(1, 30, { filter: filter, sort: "-updated" }).then(function (r) { return r.items; })
-      : pb.collection("appeals").getFullList({ filter: filter, sort: "sla_due_at" });
-    return req.then(function (items) {
+    var token = ++loads;
+    return fetchPage("").then(function (page) {
+      if (token !== loads) return;
       cases = {};
-      items.forEach(function (a) { cases[a.id] = a; });
+      page.items.forEach(function (a) { cases[a.id] = a; });
+      next = page.next;
       render();
     }).catch(function (err) {
+      if (token !== loads) return;
       ST.fill(queue, el("li", { class: "form-error", role: "alert" }, "工单列表加载失败：" + ST.message(err)));
+    });
+  }
+
+  function loadMore(button) {
+    var token = loads;
+    button.disabled = true;
+    button.textContent = "正在加载…";
+    fetchPage(next).then(function (page) {
+      if (token !== loads) return;
+      page.items.forEach(function (a) { if (!cases[a.id]) cases[a.id] = a; });
+      next = page.next;
+      render();
+    }).catch(function (err) {
+      button.disabled = false;
+      button.textContent = "加载更多";
+      ST.announce("加载失败：" + ST.message(err));
     });
   }
 
@@ -79,9 +106,10 @@
       return ST.caseRow(a, [
         el("span", { class: "tag" }, role === "lead" ? "主办" : "协办"),
         a.urge_count ? el("span", { class: "tag sla-warning" }, "催办 " + a.urge_count + " 次") : null,
+        a.supervise_count ? el("span", { class: "tag sla-overdue" }, "督办 " + a.supervise_count + " 次") : null,
         flags[a.id] ? el("span", { class: "tag new" }, flags[a.id]) : null
       ], openCase);
-    }));
+    }).concat(next ? [el("li", { class: "more" }, el("button", { type: "button", class: "btn btn-secondary", onclick: function (ev) { loadMore(ev.currentTarget); } }, "加载更多"))] : []));
     ST.markCurrent(queue, openId);
     if (hadFocus) {
       var again = queue.querySelector('button[data-id="' + focused + '"]') || queue.querySelector("button.case");

@@ -76,8 +76,13 @@ func scaleEnv(b *testing.B) (*testenv.Env, int) {
 // collection of as many rows, in the same run:
 //
 //	intake              POST /api/appeals              | bare: POST a record
-//	queue/1000, /30     a handler's open tasks         | bare: indexed filter + sort, same page size
-//	public              public_appeals, newest 10      | bare: newest 10
+//	queue/100, /30      GET /api/workbench/queue       | bare: indexed filter + sort, same page size
+//	queue-records/30    the generic record list before | (the same bare line)
+//	public              public_appeals, newest 10      | bare: newest 10 (both skipTotal)
+//	public/count        the list's kept total          |
+//	public/category     a category's newest 10 + count |
+//	public/with-total   newest 10 with PocketBase's    | bare: newest 10 with total
+//	                    total (the list before)        |
 //	track               POST /api/track                | bare: GET one record by id
 //	mine                GET /api/residents/appeals     | bare: indexed filter, newest 10
 //	metrics             GET /api/analytics/metrics     | (no counterpart)
@@ -113,21 +118,47 @@ func BenchmarkAtScale(b *testing.B) {
 		}, "")
 	})
 
+	// The workbench's queue: its first page (the workbench asks for 100, a
+	// department system or a phone fewer) from the department's tasks.
 	token := testenv.Token(b, handler)
-	open := url.QueryEscape(`status = "dispatched" || status = "handling" || status = "suspended"`)
-	for _, per := range []int{1000, 30} {
+	for _, per := range []int{100, 30} {
 		run(fmt.Sprintf("queue/%d", per), func(int64) (int, error) {
-			return c.do("GET", fmt.Sprintf("/api/collections/appeals/records?page=1&perPage=%d&skipTotal=1&sort=sla_due_at&filter=%s", per, open), nil, token)
+			return c.do("GET", fmt.Sprintf("/api/workbench/queue?view=todo&perPage=%d", per), nil, token)
 		})
 		run(fmt.Sprintf("bare/queue/%d", per), func(i int64) (int, error) {
 			f := url.QueryEscape(fmt.Sprintf(`dept = "%s" && status = "open"`, bare.depts[0]))
 			return c.do("GET", fmt.Sprintf("/api/collections/bare/records?page=1&perPage=%d&skipTotal=1&sort=due&filter=%s", per, f), nil, "")
 		})
 	}
+	// The generic record list the workbench used before, for comparison.
+	open := url.QueryEscape(`status = "dispatched" || status = "handling" || status = "suspended"`)
+	run("queue-records/30", func(int64) (int, error) {
+		return c.do("GET", "/api/collections/appeals/records?page=1&perPage=30&skipTotal=1&sort=sla_due_at&filter="+open, nil, token)
+	})
+
+	// The public list page: its rows (skipTotal) and its total (the kept
+	// count), newest first and filtered by a category, as appeals.js asks.
+	category := busiestCategory(b, env)
+	catFilter := url.QueryEscape(fmt.Sprintf(`category = "%s"`, category))
 	run("public", func(int64) (int, error) {
+		return c.do("GET", "/api/collections/public_appeals/records?page=1&perPage=10&skipTotal=1&sort=-created&expand=category,region", nil, "")
+	})
+	run("public/count", func(int64) (int, error) {
+		return c.do("GET", "/api/portal/public-appeals/count?filter=", nil, "")
+	})
+	run("public/category", func(int64) (int, error) {
+		return c.do("GET", "/api/collections/public_appeals/records?page=1&perPage=10&skipTotal=1&sort=-created&expand=category,region&filter="+catFilter, nil, "")
+	})
+	run("public/category/count", func(int64) (int, error) {
+		return c.do("GET", "/api/portal/public-appeals/count?filter="+catFilter, nil, "")
+	})
+	run("public/with-total", func(int64) (int, error) {
 		return c.do("GET", "/api/collections/public_appeals/records?page=1&perPage=10&sort=-created&expand=category,region", nil, "")
 	})
 	run("bare/public", func(int64) (int, error) {
+		return c.do("GET", "/api/collections/bare/records?page=1&perPage=10&skipTotal=1&sort=-created", nil, "")
+	})
+	run("bare/public/with-total", func(int64) (int, error) {
 		return c.do("GET", "/api/collections/bare/records?page=1&perPage=10&sort=-created", nil, "")
 	})
 	run("track", func(i int64) (int, error) {
@@ -285,6 +316,15 @@ func busiestHandler(b *testing.B, env *testenv.Env) *core.Record {
 		b.Fatal(err)
 	}
 	return env.Staff(b, "handler", dept)
+}
+
+// busiestCategory is the category with the most appeals.
+func busiestCategory(b *testing.B, env *testenv.Env) string {
+	var id string
+	if err := env.App.DB().NewQuery(`SELECT category FROM appeals WHERE category != '' GROUP BY category ORDER BY COUNT(*) DESC LIMIT 1`).Row(&id); err != nil {
+		b.Fatal(err)
+	}
+	return id
 }
 
 func busiestResident(b *testing.B, env *testenv.Env) *core.Record {

@@ -36,6 +36,8 @@ type Config struct {
 type plugin struct {
 	app    core.App
 	config Config
+	// publicCounts keeps the public list's totals (publiccount.go).
+	publicCounts *publicCounts
 }
 
 // MustRegister is Register that panics on error.
@@ -60,12 +62,13 @@ func Register(app core.App, config Config) error {
 	if config.SimilarThreshold <= 0 {
 		config.SimilarThreshold = 0.15
 	}
-	p := &plugin{app: app, config: config}
+	p := &plugin{app: app, config: config, publicCounts: newPublicCounts()}
 
 	bindArticles(app, config.Now)
 	bindSlotGuards(app)
 	bindAppointmentGuards(app)
 	bindKnowledgeHits(app)
+	p.bindPublicCounts(app)
 
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		e.Router.POST("/api/portal/appointments", p.handleBook)
@@ -76,6 +79,7 @@ func Register(app core.App, config Config) error {
 		e.Router.GET("/api/portal/stats", p.handleStats)
 		e.Router.GET("/api/portal/scorecards", p.handleScorecards)
 		e.Router.GET("/api/portal/similar", p.handleSimilar)
+		e.Router.GET("/api/portal/public-appeals/count", p.handlePublicCount)
 		return e.Next()
 	})
 	return nil

@@ -318,3 +318,47 @@ func TestDepartmentSystemActsAsItsHandlers(t *testing.T) {
 		t.Errorf("event: %v", res.Event.PublicExport())
 	}
 }
+
+// TestTrackShowsTheAnswer: a closed case's track view names the lead
+// department and the category, shows the approved answer with its
+// department, and only the public timeline entries.
+func TestTrackShowsTheAnswer(t *testing.T) {
+	env := testenv.New(t)
+	sub := testenv.SampleSubmission()
+	sub.Category = "urban"
+	a := env.ReachWith(t, workflow.Closed, sub)
+	a.Set("query_code_hash", workflow.HashQueryCode("QC1234"))
+	if err := env.App.Save(a); err != nil {
+		t.Fatal(err)
+	}
+	category, err := env.App.FindRecordById("categories", a.GetString("category"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := env.Call(t, "POST", "/api/track", map[string]string{"ticket": a.GetString("ticket"), "query_code": "qc1234"}, nil)
+	var view struct {
+		Department string `json:"department"`
+		Category   string `json:"category"`
+		Reply      *struct {
+			Content    string `json:"content"`
+			Department string `json:"department"`
+		} `json:"reply"`
+		Timeline []struct {
+			Action string `json:"action"`
+		} `json:"timeline"`
+	}
+	res.JSON(t, &view)
+	if view.Department != env.DeptA.GetString("name") || view.Category != category.GetString("name") {
+		t.Errorf("names: %q %q, want %q %q", view.Department, view.Category, env.DeptA.GetString("name"), category.GetString("name"))
+	}
+	if view.Reply == nil || view.Reply.Department != env.DeptA.GetString("name") || !strings.Contains(view.Reply.Content, "路灯线路老化") {
+		t.Errorf("reply: %+v", view.Reply)
+	}
+	var public int
+	if err := env.App.DB().NewQuery("SELECT COUNT(*) FROM appeal_events WHERE appeal = {:a} AND public = 1").Bind(map[string]any{"a": a.Id}).Row(&public); err != nil {
+		t.Fatal(err)
+	}
+	if len(view.Timeline) != public || public == 0 {
+		t.Errorf("timeline: %d entries, %d public", len(view.Timeline), public)
+	}
+}

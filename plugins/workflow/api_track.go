@@ -72,24 +72,36 @@ func ResidentView(app core.App, appeal *core.Record) (map[string]any, error) {
 		"can_supplement": mayStart("supplement", status),
 		"attachments":    attachmentViews(appeal),
 	}
-	if d := appeal.GetString("lead_department"); d != "" {
-		if dept, err := app.FindRecordById("departments", d); err == nil {
-			v["department"] = dept.GetString("name")
-		}
-	}
-	if c := appeal.GetString("category"); c != "" {
-		if cat, err := app.FindRecordById("categories", c); err == nil {
-			v["category"] = cat.GetString("name")
-		}
-	}
 	timeline, err := publicTimeline(app, appeal.Id)
 	if err != nil {
 		return nil, err
 	}
 	v["timeline"] = timeline
+	reply, replyDept := approvedReplyRecord(app, appeal.Id)
+	// the three names in one statement (a track is 4 statements in all:
+	// case, timeline, reply, names)
+	var names struct {
+		Department string `db:"department"`
+		Category   string `db:"category"`
+		ReplyDept  string `db:"reply_department"`
+	}
+	err = app.DB().NewQuery(`SELECT
+		COALESCE((SELECT name FROM departments WHERE id = {:d}), '') AS department,
+		COALESCE((SELECT name FROM categories WHERE id = {:c}), '') AS category,
+		COALESCE((SELECT name FROM departments WHERE id = {:r}), '') AS reply_department`).
+		Bind(dbx.Params{"d": appeal.GetString("lead_department"), "c": appeal.GetString("category"), "r": replyDept}).One(&names)
+	if err != nil {
+		return nil, err
+	}
+	if names.Department != "" {
+		v["department"] = names.Department
+	}
+	if names.Category != "" {
+		v["category"] = names.Category
+	}
 	v["reply"] = nil
-	if r := approvedReply(app, appeal.Id); r != nil {
-		v["reply"] = r
+	if reply != nil {
+		v["reply"] = replyView(reply, names.ReplyDept)
 	}
 
 	if orig := appeal.GetString("duplicate_of"); orig != "" && status == Merged {
@@ -114,7 +126,10 @@ func mayStart(action string, s Status) bool {
 // Notes are shown only where the resident wrote them or they explain a
 // refusal; internal remarks between offices stay internal.
 func publicTimeline(app core.App, appealID string) ([]map[string]any, error) {
-	events, err := app.FindRecordsByFilter("appeal_events", "appeal = {:id} && public = true", "created", 0, 0, dbx.Params{"id": appealID})
+	var events []*core.Record
+	err := app.RecordQuery("appeal_events").
+		AndWhere(dbx.HashExp{"appeal": appealID, "public": true}).
+		OrderBy("created ASC").All(&events)
 	if err != nil {
 		return nil, err
 	}
@@ -131,21 +146,44 @@ func publicTimeline(app core.App, appealID string) ([]map[string]any, error) {
 	return out, nil
 }
 
-// approvedReply is the latest accepted answer (lead department or direct).
-func approvedReply(app core.App, appealID string) map[string]any {
-	list, err := app.FindRecordsByFilter("replies",
-		"appeal = {:id} && review_status = 'approved' && role != 'assist'", "-created", 1, 0, dbx.Params{"id": appealID})
-	if err != nil || len(list) == 0 {
-		return nil
+// approvedReplyRecord is the latest accepted answer (lead department or
+// direct) and its department's id ("" for the platform's own), or nil.
+func approvedReplyRecord(app core.App, appealID string) (*core.Record, string) {
+	r := &core.Record{}
+	err := app.RecordQuery("replies").
+		AndWhere(dbx.HashExp{"appeal": appealID, "review_status": "approved"}).
+		AndWhere(dbx.NewExp("role != 'assist'")).
+		OrderBy("created DESC").Limit(1).One(r)
+	if err != nil {
+		return nil, ""
 	}
-	r := list[0]
+	return r, r.GetString("department")
+}
+
+// replyView is the reply as the resident reads it.
+func replyView(r *core.Record, department string) map[string]any {
 	v := map[string]any{"content": r.GetString("content"), "created": r.GetDateTime("created"), "attachments": attachmentViews(r)}
-	if d := r.GetString("department"); d != "" {
-		if dept, err := app.FindRecordById("departments", d); err == nil {
-			v["department"] = dept.GetString("name")
+	if r.GetString("department") != "" {
+		if department != "" {
+			v["department"] = department
 		}
 	} else {
 		v["department"] = "泗阳网络直通车平台"
 	}
 	return v
+}
+
+// approvedReply is the latest accepted answer as the resident reads it.
+func approvedReply(app core.App, appealID string) map[string]any {
+	r, dept := approvedReplyRecord(app, appealID)
+	if r == nil {
+		return nil
+	}
+	name := ""
+	if dept != "" {
+		if d, err := app.FindRecordById("departments", dept); err == nil {
+			name = d.GetString("name")
+		}
+	}
+	return replyView(r, name)
 }

@@ -56,6 +56,7 @@ func Register(app core.App, config Config) (*Engine, error) {
 		e.Router.POST("/api/appeals", p.handleIntake).Bind(limit)
 		e.Router.POST("/api/appeals/{id}/actions/{action}", p.handleAction).Bind(limit)
 		e.Router.GET("/api/appeals/{id}/contact", p.handleContact).Bind(RequireStaff())
+		e.Router.GET("/api/workbench/queue", p.handleQueue).Bind(RequireStaff())
 		e.Router.POST("/api/track", p.handleTrack)
 		e.Router.GET("/api/track/files/{token}", p.handleFile)
 		return e.Next()

@@ -1,0 +1,201 @@
+package portal
+
+import (
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/search"
+
+	"siyang/plugins/workflow"
+)
+
+// The public list's pager needs the number of public appeals that match
+// the list's filter. Counting them is a scan of up to two thirds of the
+// appeals table (about 650,000 index entries at 1M appeals); the list page
+// itself asks PocketBase for its rows with skipTotal and this endpoint for
+// the total, which is counted once and then kept.
+//
+// What empties the cache: any saved or deleted appeal that is or was
+// public (accepted, consented, not 保密), any change of a reply, category
+// or township (the view shows replies; filters may name a category's or
+// township's fields), through the record hooks below. A count computed
+// before such a change is still answered, marked as approximate (the page
+// says 约), while one recount runs in the background; so a busy platform
+// recounts at most once per filter at a time, and a quiet one answers the
+// exact figure from memory. Changes that bypass the hooks (plain SQL: the
+// load generator, manual repairs) are seen after publicCountMaxAge.
+
+// publicCountMaxAge bounds how long a count is trusted without any change
+// seen by the hooks.
+const publicCountMaxAge = 10 * time.Minute
+
+// publicCountMaxKeys bounds the memory: past it the cache starts empty.
+const publicCountMaxKeys = 500
+
+// publicCountSyncBelow: a count that took less than this is simply redone
+// after a change (a county's table), so the figure is exact; a slower one
+// is answered as 约 while it is redone in the background.
+const publicCountSyncBelow = 50 * time.Millisecond
+
+// publicStatuses are the states the public_appeals view shows.
+var publicStatuses = map[string]bool{
+	"accepted": true, "dispatched": true, "handling": true, "suspended": true,
+	"replied": true, "callback": true, "closed": true,
+}
+
+type publicCounts struct {
+	mu        sync.Mutex
+	gen       uint64 // bumped by every change that can alter a count
+	entries   map[string]*publicCount
+	syncBelow time.Duration
+}
+
+type publicCount struct {
+	n          int
+	gen        uint64 // the generation the count was started at
+	at         time.Time
+	took       time.Duration
+	ready      chan struct{} // closed once the first count is in
+	err        error
+	refreshing bool
+}
+
+func newPublicCounts() *publicCounts {
+	return &publicCounts{entries: map[string]*publicCount{}, syncBelow: publicCountSyncBelow}
+}
+
+// changed empties the cache (logically: counts become approximate).
+func (c *publicCounts) changed() {
+	c.mu.Lock()
+	c.gen++
+	c.mu.Unlock()
+}
+
+// get answers the count for filter and whether it is exact (no change
+// since it was counted), counting with count when there is none.
+func (c *publicCounts) get(filter string, count func() (int, error)) (int, bool, error) {
+	c.mu.Lock()
+	e := c.entries[filter]
+	if e == nil {
+		if len(c.entries) >= publicCountMaxKeys {
+			c.entries = map[string]*publicCount{}
+		}
+		e = &publicCount{gen: c.gen, ready: make(chan struct{}), refreshing: true}
+		c.entries[filter] = e
+		c.mu.Unlock()
+		start := time.Now()
+		n, err := count()
+		c.mu.Lock()
+		e.n, e.err, e.at, e.took, e.refreshing = n, err, time.Now(), time.Since(start), false
+		if err != nil {
+			delete(c.entries, filter) // the next reader tries again
+		}
+		exact := e.gen == c.gen
+		close(e.ready)
+		c.mu.Unlock()
+		return n, exact, err
+	}
+	c.mu.Unlock()
+	<-e.ready // a first count in progress: wait for it rather than count again
+
+	c.mu.Lock()
+	if e.err != nil {
+		c.mu.Unlock()
+		return 0, false, e.err
+	}
+	if e.gen == c.gen && time.Since(e.at) < publicCountMaxAge {
+		defer c.mu.Unlock()
+		return e.n, true, nil
+	}
+	gen := c.gen
+	if e.took < c.syncBelow {
+		c.mu.Unlock()
+		start := time.Now()
+		n, err := count()
+		if err != nil {
+			return 0, false, err
+		}
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if gen >= e.gen {
+			e.n, e.gen, e.at, e.took = n, gen, time.Now(), time.Since(start)
+		}
+		return n, gen == c.gen, nil
+	}
+	defer c.mu.Unlock()
+	if !e.refreshing {
+		e.refreshing = true
+		go func() {
+			start := time.Now()
+			n, err := count()
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			e.refreshing = false
+			if err == nil && gen >= e.gen {
+				e.n, e.gen, e.at, e.took = n, gen, time.Now(), time.Since(start)
+			}
+		}()
+	}
+	return e.n, false, nil
+}
+
+// bindPublicCounts empties the cache on the changes that can alter a count.
+func (p *plugin) bindPublicCounts(app core.App) {
+	isPublic := func(r *core.Record) bool {
+		return r != nil && r.GetBool("public_consent") && !r.GetBool("confidential") && publicStatuses[r.GetString("status")]
+	}
+	appeal := func(e *core.RecordEvent) error {
+		if isPublic(e.Record) || isPublic(e.Record.Original()) {
+			p.publicCounts.changed()
+		}
+		return e.Next()
+	}
+	app.OnRecordAfterCreateSuccess("appeals").BindFunc(appeal)
+	app.OnRecordAfterUpdateSuccess("appeals").BindFunc(appeal)
+	app.OnRecordAfterDeleteSuccess("appeals").BindFunc(appeal)
+	other := func(e *core.RecordEvent) error {
+		p.publicCounts.changed()
+		return e.Next()
+	}
+	for _, name := range []string{"replies", "categories", "regions"} {
+		app.OnRecordAfterCreateSuccess(name).BindFunc(other)
+		app.OnRecordAfterUpdateSuccess(name).BindFunc(other)
+		app.OnRecordAfterDeleteSuccess(name).BindFunc(other)
+	}
+}
+
+// handlePublicCount runs GET /api/portal/public-appeals/count?filter=F:
+// how many public appeals the public list shows for the same filter (the
+// PocketBase filter syntax of /api/collections/public_appeals/records), and
+// whether the figure is exact or from before the latest change (约).
+func (p *plugin) handlePublicCount(e *core.RequestEvent) error {
+	filter := strings.TrimSpace(e.Request.URL.Query().Get("filter"))
+	if len(filter) > 2000 {
+		return workflow.FieldError("filter", "筛选条件太长")
+	}
+	collection, err := e.App.FindCachedCollectionByNameOrId("public_appeals")
+	if err != nil {
+		return err
+	}
+	count := func() (int, error) {
+		resolver := core.NewRecordFieldResolver(e.App, collection, &core.RequestInfo{}, true)
+		provider := search.NewProvider(resolver).Query(e.App.RecordQuery(collection)).Page(1).PerPage(1)
+		if filter != "" {
+			provider.Filter([]search.FilterData{search.FilterData(filter)})
+		}
+		var records []*core.Record
+		res, err := provider.Exec(&records)
+		if err != nil {
+			return 0, err
+		}
+		return res.TotalItems, nil
+	}
+	n, exact, err := p.publicCounts.get(filter, count)
+	if err != nil {
+		return workflow.FieldError("filter", "筛选条件无效")
+	}
+	return e.JSON(http.StatusOK, map[string]any{"totalItems": n, "exact": exact})
+}

@@ -1,0 +1,348 @@
+package workflow
+
+import (
+	"net/http"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+)
+
+// The department workbench's queue: GET /api/workbench/queue. The generic
+// record list would evaluate the appeals read rule over every open appeal
+// of the county and sort them (docs/performance.md); this walks the
+// department's own tasks (assignments) through the indexes on
+// (department, status, deadline) and stops after one page, so a page costs
+// the same with a hundred open cases or a million appeals.
+
+// queueView is one of the workbench's lists: which case states it shows
+// and how the department's tasks are walked for it.
+type queueView struct {
+	cases   []any         // appeal states the view shows
+	streams []queueStream // the task states that can lead to them, merged
+	newest  bool          // newest first (by when the task ended) instead of by deadline
+}
+
+// queueStream is one task status walked along one index.
+type queueStream struct {
+	status string
+	key    string // the task column the index orders by
+	// assistOnly: in this view a lead task of this status cannot occur
+	// (the lead's 答复 moves the case to 待审核 in the same step, 审核退回
+	// moves the task back to signed), so the walk skips lead tasks inside
+	// the index instead of looking up their cases.
+	assistOnly bool
+}
+
+// queueViews: 待办 (to sign, in hand, 挂起), 待审核 (answered, awaiting the
+// platform's review) and 已办结 (answer approved: 回访 and 办结). A pending
+// task runs against its 签收 deadline, a signed or answered one against its
+// 办结 deadline (an assisting department's own task keeps the deadline it
+// was given); a finished task is listed by when it finished.
+var queueViews = map[string]queueView{
+	"todo": {
+		cases:   []any{string(Dispatched), string(Handling), string(Suspended)},
+		streams: []queueStream{{"pending", "due_sign", false}, {"signed", "due_finish", false}, {"replied", "due_finish", true}},
+	},
+	"review": {
+		cases:   []any{string(Replied)},
+		streams: []queueStream{{"pending", "due_sign", true}, {"signed", "due_finish", true}, {"replied", "due_finish", false}},
+	},
+	"done": {
+		cases:   []any{string(Callback), string(Closed)},
+		streams: []queueStream{{"done", "updated", false}},
+		newest:  true,
+	},
+}
+
+const (
+	queuePerPage    = 50
+	queueMaxPerPage = 200
+)
+
+// QueueItem is one row of the workbench's queue: the list columns of the
+// case and the department's own task on it.
+type QueueItem struct {
+	ID                   string                  `db:"id" json:"id"`
+	Ticket               string                  `db:"ticket" json:"ticket"`
+	Title                string                  `db:"title" json:"title"`
+	Kind                 string                  `db:"kind" json:"kind"`
+	Category             string                  `db:"category" json:"category"`
+	CategoryName         string                  `db:"category_name" json:"category_name"`
+	Status               string                  `db:"status" json:"status"`
+	Priority             string                  `db:"priority" json:"priority"`
+	UrgentFlag           bool                    `db:"urgent_flag" json:"urgent_flag"`
+	SLAStage             string                  `db:"sla_stage" json:"sla_stage"`
+	SLAState             string                  `db:"sla_state" json:"sla_state"`
+	SLADueAt             types.DateTime          `db:"sla_due_at" json:"sla_due_at"`
+	DueSign              types.DateTime          `db:"due_sign" json:"due_sign"`
+	DueFinish            types.DateTime          `db:"due_finish" json:"due_finish"`
+	DueCallback          types.DateTime          `db:"due_callback" json:"due_callback"`
+	UrgeCount            int                     `db:"urge_count" json:"urge_count"`
+	SuperviseCount       int                     `db:"supervise_count" json:"supervise_count"`
+	LeadDepartment       string                  `db:"lead_department" json:"lead_department"`
+	AssistingDepartments types.JSONArray[string] `db:"assisting_departments" json:"assisting_departments"`
+	Created              types.DateTime          `db:"created" json:"created"`
+	Updated              types.DateTime          `db:"updated" json:"updated"`
+	Task                 QueueTask               `db:"-" json:"task"`
+}
+
+// QueueTask is the department's task on the case.
+type QueueTask struct {
+	ID     string `json:"id"`
+	Role   string `json:"role"`   // lead 主办 | assist 协办
+	Status string `json:"status"` // pending, signed, replied, done
+	// Due is the deadline the queue is ordered by (签收 for a pending task,
+	// else 办结); for the 已办结 view, when the task finished.
+	Due string `json:"due"`
+}
+
+// queueRow is one task found by a walk: its ordering key and its case.
+type queueRow struct {
+	TaskID     string `db:"task_id"`
+	TaskRole   string `db:"task_role"`
+	TaskStatus string `db:"task_status"`
+	TaskKey    string `db:"task_key"`
+	Appeal     string `db:"appeal"`
+}
+
+var cursorID = regexp.MustCompile(`^[a-z0-9]{15}$`)
+
+// handleQueue runs GET /api/workbench/queue?view=todo|review|done
+// &perPage=N&cursor=C[&department=ID]: one page of the department's cases,
+// most urgent deadline first (已办结: latest first), and the cursor of the
+// next page ("" on the last). Handlers see their own department only;
+// platform staff (operator, supervisor, admin) name the department.
+func (p *plugin) handleQueue(e *core.RequestEvent) error {
+	q := e.Request.URL.Query()
+	actor := ActorFromAuth(e.Auth)
+	dept := q.Get("department")
+	switch actor.StaffRole {
+	case "handler":
+		if actor.Department == "" {
+			return Forbidden("您的账号没有所属单位，请联系系统管理员")
+		}
+		if dept != "" && dept != actor.Department {
+			return Forbidden("只能查看本单位的工单")
+		}
+		dept = actor.Department
+	case "operator", "supervisor", "admin":
+		if dept == "" {
+			return FieldError("department", "请指定要查看的承办单位（department）")
+		}
+	default:
+		return Forbidden("仅限工作人员使用")
+	}
+	name := q.Get("view")
+	if name == "" {
+		name = "todo"
+	}
+	view, ok := queueViews[name]
+	if !ok {
+		return FieldError("view", "view 只能是 todo（待办）、review（待审核）或 done（已办结）")
+	}
+	perPage := queuePerPage
+	if s := q.Get("perPage"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > queueMaxPerPage {
+			return FieldError("perPage", "perPage 须为 1 到 "+strconv.Itoa(queueMaxPerPage)+" 之间的整数")
+		}
+		perPage = n
+	}
+	var after *queueCursor
+	if s := q.Get("cursor"); s != "" {
+		c, ok := parseQueueCursor(s)
+		if !ok {
+			return FieldError("cursor", "cursor 无效，请从第一页重新加载")
+		}
+		after = &c
+	}
+
+	var rows []queueRow
+	for _, s := range view.streams {
+		part, err := queueStreamPage(e.App, dept, view, s, after, perPage+1)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, part...)
+	}
+	sort.Slice(rows, func(i, j int) bool { return queueLess(view, rows[i], rows[j]) })
+
+	// The page's tasks first (narrow rows), then their cases' list columns
+	// in one read: the walks read up to perPage+1 tasks each, the page
+	// needs the cases of perPage.
+	page := make([]queueRow, 0, perPage)
+	seen := map[string]bool{}
+	next := ""
+	for _, r := range rows {
+		if len(page) == perPage {
+			last := page[len(page)-1]
+			next = queueCursor{key: last.TaskKey, id: last.TaskID}.String()
+			break
+		}
+		if seen[r.Appeal] {
+			// a department with two live tasks on one case (lead after an
+			// assisting task) lists it once
+			continue
+		}
+		seen[r.Appeal] = true
+		page = append(page, r)
+	}
+	items, err := queueCases(e.App, page)
+	if err != nil {
+		return err
+	}
+	return e.JSON(http.StatusOK, map[string]any{
+		"view": name, "department": dept, "perPage": perPage, "items": items, "next": next,
+	})
+}
+
+// queueStreamPage reads up to limit tasks of one status after the cursor,
+// in index order, with their cases (in the view's states only). Tasks
+// without a deadline (a 挂起 case's clock is stopped) come after the
+// others, as on the workbench: the index holds them first, so they are a
+// second walk.
+func queueStreamPage(app core.App, dept string, view queueView, s queueStream, after *queueCursor, limit int) ([]queueRow, error) {
+	var rows []queueRow
+	if after == nil || after.key != "" {
+		part, err := queueWalk(app, dept, view, s, after, limit, false)
+		if err != nil {
+			return nil, err
+		}
+		rows = part
+	}
+	if len(rows) < limit && !view.newest { // a finished task always has its time
+		part, err := queueWalk(app, dept, view, s, after, limit-len(rows), true)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, part...)
+	}
+	return rows, nil
+}
+
+// queueWalk is one walk of queueStreamPage: the tasks with a deadline
+// (ordered by it) or those without (undated).
+func queueWalk(app core.App, dept string, view queueView, s queueStream, after *queueCursor, limit int, undated bool) ([]queueRow, error) {
+	params := dbx.Params{"dept": dept, "status": s.status, "limit": limit}
+	states := make([]string, len(view.cases))
+	for i, c := range view.cases {
+		k := "c" + strconv.Itoa(i)
+		params[k] = c
+		states[i] = "{:" + k + "}"
+	}
+	cmp, order := ">", "ASC"
+	if view.newest {
+		cmp, order = "<", "DESC"
+	}
+	var where, orderBy string
+	switch {
+	case undated:
+		where = " AND t." + s.key + " = ''"
+		if after != nil && after.key == "" {
+			where += " AND t.id > {:id}"
+		}
+		orderBy = "t.id"
+	default:
+		where = " AND t." + s.key + " != ''"
+		if after != nil {
+			where += " AND (t." + s.key + ", t.id) " + cmp + " ({:key}, {:id})"
+		}
+		orderBy = "t." + s.key + " " + order + ", t.id " + order
+	}
+	if after != nil {
+		params["key"], params["id"] = after.key, after.id
+	}
+	if s.assistOnly {
+		where += " AND t.role = 'assist'"
+	}
+	// CROSS JOIN keeps the tasks as the outer loop: the walk follows the
+	// index and stops at the limit, never starting from the appeals.
+	sql := `SELECT t.id AS task_id, t.role AS task_role, t.status AS task_status, t.` + s.key + ` AS task_key, t.appeal
+		FROM assignments t CROSS JOIN appeals a ON a.id = t.appeal
+		WHERE t.department = {:dept} AND t.status = {:status}` + where + `
+		  AND a.status IN (` + strings.Join(states, ",") + `)
+		ORDER BY ` + orderBy + `
+		LIMIT {:limit}`
+	var rows []queueRow
+	err := app.DB().NewQuery(sql).Bind(params).All(&rows)
+	return rows, err
+}
+
+// queueCases reads the list columns of the page's cases, in the page's
+// order, with the department's task on each.
+func queueCases(app core.App, page []queueRow) ([]QueueItem, error) {
+	items := make([]QueueItem, 0, len(page))
+	if len(page) == 0 {
+		return items, nil
+	}
+	ids := make([]any, len(page))
+	for i, r := range page {
+		ids[i] = r.Appeal
+	}
+	var list []QueueItem
+	err := app.DB().Select("a.id", "a.ticket", "a.title", "a.kind", "a.category", "COALESCE(c.name, '') AS category_name",
+		"a.status", "a.priority", "a.urgent_flag", "a.sla_stage", "a.sla_state", "a.sla_due_at", "a.due_sign", "a.due_finish",
+		"a.due_callback", "a.urge_count", "a.supervise_count", "a.lead_department", "a.assisting_departments", "a.created", "a.updated").
+		From("appeals a").LeftJoin("categories c", dbx.NewExp("c.id = a.category")).
+		Where(dbx.In("a.id", ids...)).All(&list)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]QueueItem, len(list))
+	for _, it := range list {
+		byID[it.ID] = it
+	}
+	for _, r := range page {
+		it, ok := byID[r.Appeal]
+		if !ok {
+			continue // deleted between the two reads
+		}
+		it.Task = QueueTask{ID: r.TaskID, Role: r.TaskRole, Status: r.TaskStatus, Due: r.TaskKey}
+		items = append(items, it)
+	}
+	return items, nil
+}
+
+// queueLess is the queue's order: by the task's key (deadline, or for
+// 已办结 the finishing time, newest first), tasks without one last, then
+// by task id so that the cursor is exact.
+func queueLess(view queueView, x, y queueRow) bool {
+	if (x.TaskKey == "") != (y.TaskKey == "") {
+		return y.TaskKey == ""
+	}
+	if x.TaskKey != y.TaskKey {
+		return (x.TaskKey < y.TaskKey) != view.newest
+	}
+	if x.TaskKey == "" {
+		return x.TaskID < y.TaskID
+	}
+	return (x.TaskID < y.TaskID) != view.newest
+}
+
+// queueCursor is where the next page starts: the last row's ordering key
+// and task id, "key~id" on the wire.
+type queueCursor struct{ key, id string }
+
+func (c queueCursor) String() string { return c.key + "~" + c.id }
+
+func parseQueueCursor(s string) (queueCursor, bool) {
+	i := strings.LastIndexByte(s, '~')
+	if i < 0 || len(s)-i-1 != 15 || len(s) > 64 {
+		return queueCursor{}, false
+	}
+	c := queueCursor{key: s[:i], id: s[i+1:]}
+	if !cursorID.MatchString(c.id) {
+		return queueCursor{}, false
+	}
+	if c.key != "" {
+		if _, err := types.ParseDateTime(c.key); err != nil {
+			return queueCursor{}, false
+		}
+	}
+	return c, true
+}
