@@ -20,6 +20,7 @@ type Report struct {
 	DepartmentName string          `json:"department_name"` // "" for the county
 	Title          string          `json:"title"`
 	GeneratedAt    string          `json:"generated_at"` // China time, 2006-01-02 15:04
+	AsOf           string          `json:"as_of"`        // China time the figures describe (the roll-up's refresh), 2006-01-02 15:04
 	Total          *Row            `json:"total"`
 	ByDepartment   []*Row          `json:"by_department"` // the county's report only
 	ByCategory     []*Row          `json:"by_category"`
@@ -73,28 +74,38 @@ func BuildReport(app core.App, pr Period, department string, now time.Time) (*Re
 		r.DepartmentName = d.GetString("name")
 		r.Title = "泗阳网络直通车 " + pr.Label + " 月度报告（" + r.DepartmentName + "）"
 	}
-	total, err := Compute(app, pr, ByTotal, scope, now)
+	total, err := Answer(app, pr, ByTotal, scope, now)
 	if err != nil {
 		return nil, err
 	}
 	r.Total = total.Total
+	asOf := total.AsOf
+	older := func(f *Figures) {
+		if f.AsOf < asOf {
+			asOf = f.AsOf
+		}
+	}
 	if department == "" {
-		f, err := Compute(app, pr, ByDepartment, scope, now)
+		f, err := Answer(app, pr, ByDepartment, scope, now)
 		if err != nil {
 			return nil, err
 		}
 		r.ByDepartment = f.Rows
+		older(f)
 	}
-	if f, err := Compute(app, pr, ByCategory, scope, now); err != nil {
+	if f, err := Answer(app, pr, ByCategory, scope, now); err != nil {
 		return nil, err
 	} else {
 		r.ByCategory = f.Rows
+		older(f)
 	}
-	if f, err := Compute(app, pr, ByTownship, scope, now); err != nil {
+	if f, err := Answer(app, pr, ByTownship, scope, now); err != nil {
 		return nil, err
 	} else {
 		r.ByTownship = f.Rows
+		older(f)
 	}
+	r.AsOf = chinaText(asOf, hooks.ChinaTime())
 	if r.Hotspots, err = reportHotspots(app, department); err != nil {
 		return nil, err
 	}
