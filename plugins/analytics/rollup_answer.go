@@ -1,6 +1,7 @@
 package analytics
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -127,30 +128,40 @@ func fromCells(app core.App, pr Period, d Dimension, scope Scope, plan cellPlan,
 	// A month without a state row has had no data since the last full
 	// rebuild (any change marks its month): it has no cells, rightly.
 
-	q := app.DB().Select(plan.group+" AS k", "metric", "SUM(base) AS base", "SUM(hit1) AS h1", "SUM(hit2) AS h2", "SUM(sum) AS total").
-		From("metric_cells").
-		Where(dbx.HashExp{"kind": plan.kind}).
-		AndWhere(dbx.In("month", months...)).
-		GroupBy("k", "metric")
+	// Only constant fragments go into the text; every value is bound.
+	params := dbx.Params{"kind": plan.kind, "all": allDepartments, "department": scope.Department,
+		"key": plan.key, "dayFrom": plan.dayFrom, "dayTo": plan.dayTo}
+	in := ""
+	for i, m := range months {
+		name := fmt.Sprintf("m%d", i)
+		params[name] = m
+		if i > 0 {
+			in += ", "
+		}
+		in += "{:" + name + "}"
+	}
+	sql := "SELECT " + plan.group + " AS k, metric, SUM(base) AS base, SUM(hit1) AS h1, SUM(hit2) AS h2, SUM(sum) AS total\n" +
+		"FROM metric_cells WHERE kind = {:kind} AND month IN (" + in + ")"
 	switch {
 	case plan.filterDepartment:
-		q.AndWhere(dbx.HashExp{"department": scope.Department})
+		sql += " AND department = {:department}"
 	case d == ByDepartment:
-		q.AndWhere(dbx.NewExp("department != {:all}", dbx.Params{"all": allDepartments}))
+		sql += " AND department != {:all}"
 	default:
-		q.AndWhere(dbx.HashExp{"department": allDepartments})
+		sql += " AND department = {:all}"
 	}
 	if plan.key != "" {
-		q.AndWhere(dbx.HashExp{"key": plan.key})
+		sql += " AND key = {:key}"
 	}
 	if plan.dayFrom != "" {
-		q.AndWhere(dbx.NewExp("key >= {:dayFrom} AND key < {:dayTo}", dbx.Params{"dayFrom": plan.dayFrom, "dayTo": plan.dayTo}))
+		sql += " AND key >= {:dayFrom} AND key < {:dayTo}"
 	}
+	sql += "\nGROUP BY k, metric"
 	var got []struct {
 		counts
 		Metric string `db:"metric"`
 	}
-	if err := q.All(&got); err != nil {
+	if err := app.DB().NewQuery(sql).Bind(params).All(&got); err != nil {
 		return nil, false, err
 	}
 	rows := map[string]*Row{}
