@@ -32,12 +32,14 @@ var cellKinds = []string{"", "category", "township", "channel", "day"}
 // with LEFT JOIN so an assignment whose appeal is gone still counts for its
 // department, as live; it has no category, township or channel (has_a 0).
 func cellSQL(m metric) string {
-	join := ""
+	// has_a is a constant when the appeal is the metric's own table: a.id
+	// is not in the covering indexes and would cost a row lookup each.
+	join, hasA := "", "1"
 	if m.join != "" {
-		join = "LEFT " + m.join
+		join, hasA = "LEFT "+m.join, "(a.id IS NOT NULL)"
 	}
 	keys := m.dept + " AS dep, COALESCE(a.category, '') AS cat, COALESCE(" + townshipExpr + ", '') AS town, " +
-		"COALESCE(a.channel, '') AS chan, " + keyExpr(ByDay, m) + " AS day, (a.id IS NOT NULL) AS has_a"
+		"COALESCE(a.channel, '') AS chan, " + keyExpr(ByDay, m) + " AS day, " + hasA + " AS has_a"
 	return metricSQL(m, keys, join, true, Scope{}, "dep, cat, town, chan, day, has_a")
 }
 
