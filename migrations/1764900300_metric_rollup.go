@@ -7,7 +7,8 @@ import (
 // Metric roll-up (plugins/analytics, docs/metrics.md "Speed"): the
 // pre-aggregated cells the metrics are answered from at scale, the state of
 // each month's cells (dirty after a change, as of when), and the indexes
-// the live snapshot (在办/超期) and the freshness hooks read. Both tables
+// the live snapshot (在办/超期), the freshness hooks and the dashboard's
+// 预警/超时 board read. Both tables
 // are the server's own bookkeeping: superusers only (no API rules).
 func init() {
 	core.AppMigrations.Register(func(app core.App) error {
@@ -57,6 +58,11 @@ func init() {
 		// A merged appeal counts for its original's department: a change of
 		// that department finds the merged ones here.
 		appeals.AddIndex("idx_appeals_duplicate_of", false, "duplicate_of", "duplicate_of != ''")
+		// The 预警/超时 board and the report's worst overdue cases: the cases
+		// whose clock is not normal, by department and deadline, with what
+		// the board counts and the report filters on.
+		appeals.AddIndex("idx_appeals_sla_board", false, "lead_department, sla_due_at, sla_state, sla_stage, status",
+			"sla_state != 'normal'")
 		return app.Save(appeals)
 	}, nil)
 }

@@ -168,23 +168,34 @@ func countOfDepartment(app core.App, ids []string, department string) (int, erro
 // worstOverdueSQL: the cases in hand now whose running stage is overdue
 // (late by now − that stage's deadline), and the cases answered in the
 // period after their 办结 deadline (late by the answer − the deadline);
-// most late first. Days are calendar days.
+// most late first. Days are calendar days. Each part picks its 50 worst
+// from an index alone (rowid, not id: the indexes hold the rowid), and only
+// those are read whole — at 1M appeals tens of thousands are overdue.
+// (sla_state != 'normal' is said again for SQLite: it is the partial
+// index's condition, which it does not infer from = 'overdue'.)
 const worstOverdueSQL = `
-SELECT a.id, a.ticket, a.title, a.status, COALESCE(d.name, '') AS department,
-  a.sla_due_at AS due, '' AS replied, a.sla_stage AS stage,
-  julianday({:now}) - julianday(a.sla_due_at) AS days_late
-FROM appeals a LEFT JOIN departments d ON d.id = a.lead_department
-WHERE a.sla_state = 'overdue' AND a.sla_due_at != ''
-  AND a.status IN ('submitted', 'accepted', 'dispatched', 'handling', 'replied', 'callback')
-  AND ({:department} = '' OR a.lead_department = {:department})
-UNION ALL
-SELECT a.id, a.ticket, a.title, a.status, COALESCE(d.name, '') AS department,
-  a.due_finish AS due, a.replied_at AS replied, 'finish' AS stage,
-  julianday(a.replied_at) - julianday(a.due_finish) AS days_late
-FROM appeals a INDEXED BY idx_appeals_an_replied LEFT JOIN departments d ON d.id = a.lead_department
-WHERE a.replied_at >= {:from} AND a.replied_at < {:to} AND a.due_finish != '' AND a.replied_at > a.due_finish
-  AND a.lead_department != '' AND ({:department} = '' OR a.lead_department = {:department})
-ORDER BY days_late DESC
+SELECT a.id, a.ticket, a.title, a.status, COALESCE(d.name, '') AS department, w.due, w.replied, w.stage, w.days_late
+FROM (
+  SELECT * FROM (
+    SELECT rowid AS rid, sla_due_at AS due, '' AS replied, sla_stage AS stage,
+      julianday({:now}) - julianday(sla_due_at) AS days_late
+    FROM appeals INDEXED BY idx_appeals_sla_board
+    WHERE sla_state != 'normal' AND sla_state = 'overdue' AND sla_due_at != ''
+      AND status IN ('submitted', 'accepted', 'dispatched', 'handling', 'replied', 'callback')
+      AND ({:department} = '' OR lead_department = {:department})
+    ORDER BY sla_due_at LIMIT 50)
+  UNION ALL
+  SELECT * FROM (
+    SELECT rowid AS rid, due_finish AS due, replied_at AS replied, 'finish' AS stage,
+      julianday(replied_at) - julianday(due_finish) AS days_late
+    FROM appeals INDEXED BY idx_appeals_an_replied
+    WHERE replied_at >= {:from} AND replied_at < {:to} AND due_finish != '' AND replied_at > due_finish
+      AND lead_department != '' AND ({:department} = '' OR lead_department = {:department})
+    ORDER BY days_late DESC LIMIT 50)
+) w
+JOIN appeals a ON a.rowid = w.rid
+LEFT JOIN departments d ON d.id = a.lead_department
+ORDER BY w.days_late DESC
 LIMIT 50`
 
 var stageLabels = map[string]string{"accept": "受理", "sign": "签收", "finish": "办结", "callback": "回访"}
