@@ -89,22 +89,52 @@ func chinaMonth(s string) string {
 // appealAnchors are the appeal dates metrics are counted on.
 var appealAnchors = []string{"created", "replied_at", "closed_at"}
 
+// metricFields are the columns the roll-up's metrics read, per collection:
+// an update that changes none of them (an SLA state, a note, an urge)
+// leaves the cells as they are.
+var metricFields = map[string][]string{
+	"appeals": {"created", "lead_department", "status", "reject_reason", "duplicate_of", "category", "region", "channel",
+		"replied_at", "due_finish", "dispatched_at", "closed_at", "satisfaction", "close_reason", "resolved", "reopen_count", "redo_count"},
+	"assignments":   {"due_sign", "role", "status", "signed_at", "department", "appeal"},
+	"regions":       {"parent", "kind"},
+	"calendar_days": {"date", "work"},
+}
+
 // bindRollupMarks binds the hooks that mark months dirty.
 func (p *Plugin) bindRollupMarks() {
-	changed := func(e *core.RecordEvent) error {
+	mark := func(e *core.RecordEvent, update bool) error {
+		if update && !metricFieldsChanged(e.Record) {
+			return e.Next()
+		}
 		if err := p.markRecord(e.App, e.Record); err != nil {
 			e.App.Logger().Error("metric roll-up: mark", "collection", e.Record.Collection().Name, "record", e.Record.Id, "error", err)
 		}
 		return e.Next()
 	}
-	for _, c := range []string{"appeals", "assignments", "regions", "calendar_days"} {
-		p.app.OnRecordAfterCreateSuccess(c).BindFunc(changed)
-		p.app.OnRecordAfterUpdateSuccess(c).BindFunc(changed)
-		p.app.OnRecordAfterDeleteSuccess(c).BindFunc(changed)
+	for c := range metricFields {
+		p.app.OnRecordAfterCreateSuccess(c).BindFunc(func(e *core.RecordEvent) error {
+			if e.Record.Collection().Name == "regions" {
+				return e.Next() // no appeal is in a new region yet
+			}
+			return mark(e, false)
+		})
+		p.app.OnRecordAfterUpdateSuccess(c).BindFunc(func(e *core.RecordEvent) error { return mark(e, true) })
+		p.app.OnRecordAfterDeleteSuccess(c).BindFunc(func(e *core.RecordEvent) error { return mark(e, false) })
 	}
 }
 
-// markRecord marks the months a saved or deleted record counts in.
+// metricFieldsChanged: an update changed a column the metrics read.
+func metricFieldsChanged(r *core.Record) bool {
+	old := r.Original()
+	for _, f := range metricFields[r.Collection().Name] {
+		if r.GetString(f) != old.GetString(f) {
+			return true
+		}
+	}
+	return false
+}
+
+// markRecord marks the months a created, changed or deleted record counts in.
 func (p *Plugin) markRecord(app core.App, r *core.Record) error {
 	old := r.Original()
 	var months []string
@@ -145,11 +175,9 @@ func (p *Plugin) markRecord(app core.App, r *core.Record) error {
 		add(r.GetString("due_sign"))
 		add(old.GetString("due_sign"))
 	case "regions":
-		// A township's villages roll up to it: a new parent or kind moves
-		// every month's township cells.
-		if r.IsNew() || r.GetString("parent") != old.GetString("parent") || r.GetString("kind") != old.GetString("kind") || old.Id == "" {
-			months = append(months, allMonths)
-		}
+		// A township's villages roll up to it: a region's parent or kind
+		// (or the region itself) moves every month's township cells.
+		months = append(months, allMonths)
 	case "calendar_days":
 		// 平均办理时长 counts working days on the calendar.
 		months = append(months, allMonths)

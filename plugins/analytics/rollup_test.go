@@ -192,6 +192,19 @@ func TestRollupSeesChangesAfterARefresh(t *testing.T) {
 	if res, _ := m.Analytics.RefreshRollup(); len(res.Months) != 0 {
 		t.Errorf("nothing changed, yet %v refreshed", res.Months)
 	}
+	// a change no metric reads (an address, the SLA clock) marks nothing
+	c8, err = m.App.FindRecordById("appeals", c8.Id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c8.Set("address", "爱园镇公交站台东侧")
+	c8.Set("sla_state", "warning")
+	if err := m.App.Save(c8); err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := m.Analytics.RefreshRollup(); len(res.Months) != 0 {
+		t.Errorf("an address changed, yet %v refreshed", res.Months)
+	}
 
 	// a 签收 deadline passing is a change with no write: A gets a case on
 	// Wednesday, due for 签收 on Thursday; Friday's run counts it missed.
