@@ -117,6 +117,9 @@ func runLive(app core.App, m metric, pr Period, d Dimension, scope Scope, now ti
 		"department": scope.Department, "category": scope.Category,
 		"township": scope.Township, "channel": scope.Channel,
 	}
+	if m.snapshot && (d == ByTownship || scope.Township != "") {
+		return snapshotByRegion(app, m, d, scope, params, rows)
+	}
 	var got []counts
 	if err := app.DB().NewQuery(buildQuery(m, d, scope)).Bind(params).All(&got); err != nil {
 		return err

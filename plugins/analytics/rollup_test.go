@@ -228,6 +228,22 @@ func TestRollupSeesChangesAfterARefresh(t *testing.T) {
 		t.Errorf("A 响应率 base %d, want %d (the missed 签收 counted)", got, before+1)
 	}
 
+	// the new case is in hand in T1's village: 在办 of T1 (a snapshot, live)
+	town, err := analytics.Answer(m.App, nov, analytics.ByTownship, analytics.Scope{}, at(27, 9, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if t1 := rowOf(t, town, m.T1); t1.Open != 1 {
+		t.Errorf("T1 在办 %d, want 1 (the case in its village)", t1.Open)
+	}
+	inT1, err := analytics.Answer(m.App, nov, analytics.ByDepartment, analytics.Scope{Township: m.T1}, at(27, 9, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := rowOf(t, inT1, m.DeptA.Id); a.Open != 1 {
+		t.Errorf("A's 在办 in T1 %d, want 1", a.Open)
+	}
+
 	// a month never computed is answered live until the job has run
 	dec := analytics.MonthPeriod(time.Date(2026, 12, 1, 0, 0, 0, 0, testenv.China))
 	submitAt(t, m.Env, time.Date(2026, 12, 2, 9, 0, 0, 0, testenv.China), submission("十二月的诉求", m.T1))
