@@ -123,7 +123,7 @@ func (p *plugin) handleAppeal(e *core.RequestEvent) error {
 
 // boardItems is how many cases of one department the board lists, most
 // urgent first; its counts cover all of them.
-const boardItems = 50
+const boardItems = 20
 
 // handleBoard runs GET /api/sla/board: open cases at risk (预警) or
 // overdue (超时), grouped by department, for supervisors and operators; a
