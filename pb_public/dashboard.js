@@ -86,9 +86,20 @@
       document.getElementById("month").value = month;
       document.getElementById("report-link").href = "report.html?month=" + month;
       summary(f.total);
+      asOf(f.as_of);
       departments(f);
       return Promise.all([trend(), daily(), townships()]);
     }).catch(fail);
+  }
+
+  // asOf shows when the figures were last brought up to date (the roll-up
+  // refreshes every minute): 数据截至 HH:MM, China time.
+  function asOf(s) {
+    var t = new Date(String(s || "").replace(" ", "T"));
+    var node = document.getElementById("as-of");
+    if (isNaN(t.getTime())) { node.textContent = ""; return; }
+    var cn = new Date(t.getTime() + 8 * 3600 * 1000);
+    node.textContent = "数据截至 " + pad(cn.getUTCHours()) + ":" + pad(cn.getUTCMinutes()) + "（在办、超期为当前状态）";
   }
 
   function summary(t) {

@@ -75,6 +75,11 @@ func (s *site) backdate(t *testing.T, a *core.Record) {
 func TestDashboard(t *testing.T) {
 	s := newSite(t)
 	f := s.figures(t)
+	// the figures come from the metric roll-up, as in service (its job
+	// runs every minute there)
+	if _, err := s.Analytics.RefreshRollup(); err != nil {
+		t.Fatal(err)
+	}
 
 	p := s.open(t, browser.Desktop, "dashboard.html")
 	p.Fill("#email", s.Supervisor.GetString("email"))
@@ -85,6 +90,7 @@ func TestDashboard(t *testing.T) {
 	// The platform's month by default (its clock, not the browser's).
 	p.WaitFor(`document.getElementById("month").value === "2026-11"`)
 	p.WaitText("#summary", "4 件") // 来件量
+	p.WaitText("#as-of", "数据截至 "+testenv.DefaultNow.In(testenv.China).Format("15:04"))
 	p.WaitText("#summary", "100.0%（2/2）")
 	p.WaitText("#depts-table", "测试住建局")
 	rowA := p.WaitText(`#depts-table tbody tr:first-child`, "测试住建局")

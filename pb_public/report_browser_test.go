@@ -6,6 +6,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"siyang/internal/browser"
+	"siyang/internal/testenv"
 )
 
 // TestMonthlyReportPage: a supervisor reads the county's November report
@@ -20,6 +21,7 @@ func TestMonthlyReportPage(t *testing.T) {
 	p.WaitText("#report-title", "2026-11 月度报告（全县）")
 	p.WaitText("#report", "测试住建局")
 	p.WaitText("#report", "100.0%（2/2）")
+	p.WaitText("#as-of", "数据截至 "+testenv.DefaultNow.In(testenv.China).Format("15:04"))
 	p.WaitText("#report", "众兴街道幸福小区：路灯不亮")
 	p.WaitText("#report", f.late.GetString("ticket"))
 	p.Screenshot("1-county-report")

@@ -109,7 +109,7 @@ func newEnv(t testing.TB, dataDir string, fixtures bool) *Env {
 	deptapi.MustRegister(app, deptapi.Config{Actions: env.Engine})
 	open311.MustRegister(app, open311.Config{Intake: env.Engine, Now: now})
 	env.Notify = notify.MustRegister(app, notify.Config{SendTimeout: 2 * time.Second})
-	env.Analytics = analytics.MustRegister(app, env.Root, analytics.Config{Now: now, HotspotInterval: -1})
+	env.Analytics = analytics.MustRegister(app, env.Root, analytics.Config{Now: now, HotspotInterval: -1, RollupInterval: -1})
 	env.Privacy = privacy.MustRegister(app, privacy.Config{Now: now, SweepInterval: -1})
 	env.Webhooks = webhooks.MustRegister(app, webhooks.Config{Now: now, Interval: -1, BaseDelay: time.Second, MaxDelay: 8 * time.Second, MaxAttempts: 5, Timeout: time.Second})
 	upstream.MustRegister(app, upstream.Config{Now: now})

@@ -3,6 +3,7 @@ package analytics_test
 import (
 	"fmt"
 	"math/rand"
+	"os"
 	"testing"
 	"time"
 
@@ -80,39 +81,133 @@ func seedAppeals(b *testing.B, env *testenv.Env, n int) {
 	}
 }
 
-// BenchmarkMetricsMonthByDepartment computes a month's figures by
-// department over a year of 100k appeals (docs/metrics.md has the figure).
-func BenchmarkMetricsMonthByDepartment(b *testing.B) {
-	benchmarkMetrics(b, analytics.ByDepartment, analytics.MonthPeriod(time.Date(2026, 6, 15, 0, 0, 0, 0, testenv.China)))
+// BenchmarkMetrics computes the figures over a year of 100k generated
+// appeals, or over a copy of the folder METRICS_DIR filled by `siyang seed`
+// (e.g. 1M appeals): from the roll-up (Answer) and live (Compute), a month
+// and the whole year by department, township and category; the other
+// dashboard requests over HTTP; and it times a full roll-up rebuild and the
+// refresh of one dirty month (docs/metrics.md, docs/performance.md). The
+// live year breakdowns take seconds each: -benchtime 3x is enough, and
+// -bench 'Metrics$/[^l]' leaves them out.
+func BenchmarkMetrics(b *testing.B) {
+	env, now := metricsBenchEnv(b)
+	env.SetNow(now)
+	started := time.Now()
+	if _, err := env.Analytics.RefreshRollup(); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("first roll-up run (a full rebuild) %s", time.Since(started).Round(time.Millisecond))
+	cn := testenv.China
+	month := analytics.MonthPeriod(now.AddDate(0, -5, 0))
+	year := time.Date(month.From.In(cn).Year(), 1, 1, 0, 0, 0, 0, cn)
+
+	b.Run("rebuild", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if err := analytics.Rebuild(env.App, now); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("refresh-month", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			if _, err := env.App.DB().NewQuery("UPDATE metric_months SET dirty = 1 WHERE month = {:m}").Bind(dbx.Params{"m": month.Label}).Execute(); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			res, err := env.Analytics.RefreshRollup()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if res.Rebuilt || len(res.Months) != 1 {
+				b.Fatalf("refreshed %+v, want %s", res, month.Label)
+			}
+		}
+	})
+	periods := []struct {
+		name string
+		pr   analytics.Period
+	}{
+		{"month", month},
+		{"year", analytics.Period{Label: year.Format("2006"), From: year, To: year.AddDate(1, 0, 0)}},
+	}
+	dims := []analytics.Dimension{analytics.ByDepartment, analytics.ByTownship, analytics.ByCategory}
+	for _, p := range periods {
+		for _, by := range dims {
+			b.Run(fmt.Sprintf("rollup/%s/%s", p.name, by), func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					f, err := analytics.Answer(env.App, p.pr, by, analytics.Scope{}, now)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if f.Total.Received == 0 || !f.Rollup {
+						b.Fatalf("received %d, from the roll-up %v", f.Total.Received, f.Rollup)
+					}
+				}
+			})
+		}
+	}
+
+	// the data dashboard's and the monthly report's other requests
+	supervisor := env.Staff(b, "supervisor", "")
+	current := analytics.MonthPeriod(now)
+	trendFrom := current.From.AddDate(0, -11, 0).Format("2006-01-02")
+	trendTo := current.To.AddDate(0, 0, -1).Format("2006-01-02")
+	for _, req := range []struct{ name, url string }{
+		{"dashboard/department", "/api/analytics/metrics?by=department&month=" + current.Label},
+		{"dashboard/township", "/api/analytics/metrics?by=township&month=" + current.Label},
+		{"dashboard/day", "/api/analytics/metrics?by=day&month=" + current.Label},
+		{"dashboard/12-months", "/api/analytics/metrics?by=month&from=" + trendFrom + "&to=" + trendTo},
+		{"dashboard/sla-board", "/api/sla/board"},
+		{"dashboard/hotspots", "/api/analytics/hotspots?limit=20"},
+		{"report/monthly", "/api/analytics/reports/monthly?month=" + current.Label},
+	} {
+		b.Run(req.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if res := env.Call(b, "GET", req.url, nil, supervisor); res.Status != 200 {
+					b.Fatalf("%s: %d %s", req.url, res.Status, res.Body)
+				}
+			}
+		})
+	}
+
+	for _, p := range periods {
+		for _, by := range dims {
+			b.Run(fmt.Sprintf("live/%s/%s", p.name, by), func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					f, err := analytics.Compute(env.App, p.pr, by, analytics.Scope{}, now)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if f.Total.Received == 0 {
+						b.Fatal("no appeals counted")
+					}
+				}
+			})
+		}
+	}
 }
 
-// BenchmarkMetricsYearByMonth computes the whole year's trend by month.
-func BenchmarkMetricsYearByMonth(b *testing.B) {
-	from := time.Date(2026, 1, 1, 0, 0, 0, 0, testenv.China)
-	benchmarkMetrics(b, analytics.ByMonth, analytics.Period{Label: "2026", From: from, To: from.AddDate(1, 0, 0)})
-}
-
-// BenchmarkMetricsYearByTownship computes the year by township (the map).
-func BenchmarkMetricsYearByTownship(b *testing.B) {
-	from := time.Date(2026, 1, 1, 0, 0, 0, 0, testenv.China)
-	benchmarkMetrics(b, analytics.ByTownship, analytics.Period{Label: "2026", From: from, To: from.AddDate(1, 0, 0)})
-}
-
-func benchmarkMetrics(b *testing.B, by analytics.Dimension, pr analytics.Period) {
+// metricsBenchEnv is a copy of METRICS_DIR with its "now" just after its
+// last submission, or else a year of benchAppeals generated appeals with
+// now in the January after.
+func metricsBenchEnv(b *testing.B) (*testenv.Env, time.Time) {
+	if dir := os.Getenv("METRICS_DIR"); dir != "" {
+		env := testenv.Reopen(b, dir)
+		var last string
+		if err := env.App.DB().NewQuery("SELECT MAX(created) FROM appeals").Row(&last); err != nil {
+			b.Fatal(err)
+		}
+		t, err := types.ParseDateTime(last)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return env, t.Time().Add(time.Minute)
+	}
 	env := testenv.New(b)
 	seedAppeals(b, env, benchAppeals)
 	if _, err := env.App.DB().NewQuery("ANALYZE").Execute(); err != nil {
 		b.Fatal(err)
 	}
-	now := time.Date(2027, 1, 10, 0, 0, 0, 0, testenv.China)
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		f, err := analytics.Compute(env.App, pr, by, analytics.Scope{}, now)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if f.Total.Received == 0 {
-			b.Fatal("no appeals counted")
-		}
-	}
+	return env, time.Date(2027, 1, 10, 0, 0, 0, 0, testenv.China)
 }

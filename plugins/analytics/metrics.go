@@ -80,12 +80,34 @@ type Figures struct {
 	Scope  Scope     `json:"scope"`
 	Rows   []*Row    `json:"rows"`
 	Total  *Row      `json:"total"`
+	// AsOf is the moment the figures describe (UTC datetime): now for a
+	// live answer, the oldest refresh of the roll-up months it read.
+	AsOf string `json:"as_of"`
+	// Rollup tells whether the answer came from the roll-up cells.
+	Rollup bool `json:"rollup"`
 }
 
-// Compute runs every metric over the period, broken down by d, within the
-// scope. now bounds the 签收 deadlines that count (one still ahead is not
-// yet missed).
+// Compute runs every metric live over the period, broken down by d, within
+// the scope. now bounds the 签收 deadlines that count (one still ahead is
+// not yet missed). Answer serves the same figures from the roll-up when it
+// can; Compute is the definition the roll-up is tested against.
 func Compute(app core.App, pr Period, d Dimension, scope Scope, now time.Time) (*Figures, error) {
+	rows := map[string]*Row{}
+	for _, m := range metrics {
+		if err := runLive(app, m, pr, d, scope, now, rows); err != nil {
+			return nil, err
+		}
+	}
+	f, err := assemble(app, pr, d, scope, rows)
+	if err != nil {
+		return nil, err
+	}
+	f.AsOf = sqlTime(now)
+	return f, nil
+}
+
+// runLive runs one metric's SQL and adds its answer to rows.
+func runLive(app core.App, m metric, pr Period, d Dimension, scope Scope, now time.Time, rows map[string]*Row) error {
 	until := pr.To
 	if now.Before(until) {
 		until = now
@@ -95,21 +117,34 @@ func Compute(app core.App, pr Period, d Dimension, scope Scope, now time.Time) (
 		"department": scope.Department, "category": scope.Category,
 		"township": scope.Township, "channel": scope.Channel,
 	}
-	rows := map[string]*Row{}
-	for _, m := range metrics {
-		var got []counts
-		if err := app.DB().NewQuery(buildQuery(m, d, scope)).Bind(params).All(&got); err != nil {
-			return nil, err
-		}
-		for _, c := range got {
-			r := rows[c.K]
-			if r == nil {
-				r = &Row{Key: c.K, counts: map[string]counts{}}
-				rows[c.K] = r
-			}
-			r.counts[m.name] = c
-		}
+	if m.snapshot && (d == ByTownship || scope.Township != "") {
+		return snapshotByRegion(app, m, d, scope, params, rows)
 	}
+	var got []counts
+	if err := app.DB().NewQuery(buildQuery(m, d, scope)).Bind(params).All(&got); err != nil {
+		return err
+	}
+	for _, c := range got {
+		addCounts(rows, m.name, c)
+	}
+	return nil
+}
+
+// addCounts adds one metric's counts for one key.
+func addCounts(rows map[string]*Row, metric string, c counts) {
+	r := rows[c.K]
+	if r == nil {
+		r = &Row{Key: c.K, counts: map[string]counts{}}
+		rows[c.K] = r
+	}
+	t := r.counts[metric]
+	t.Base, t.H1, t.H2, t.Total = t.Base+c.Base, t.H1+c.H1, t.H2+c.H2, t.Total+c.Total
+	r.counts[metric] = t
+}
+
+// assemble turns the rows' counts into the answer: rates, the total, the
+// labels and the order.
+func assemble(app core.App, pr Period, d Dimension, scope Scope, rows map[string]*Row) (*Figures, error) {
 	f := &Figures{Period: pr.Label, From: sqlTime(pr.From), To: sqlTime(pr.To), By: d, Scope: scope, Total: &Row{Key: "", Label: "合计", counts: map[string]counts{}}}
 	for _, r := range rows {
 		for name, c := range r.counts {
@@ -163,19 +198,30 @@ func (r *Row) finish() {
 // buildQuery writes one metric's SQL for a breakdown and scope. Only
 // constant fragments go into the text; every value is a bound parameter.
 func buildQuery(m metric, d Dimension, scope Scope) string {
+	join := ""
+	if m.join != "" && needsAppeal(d, scope) {
+		join = m.join
+	}
+	return metricSQL(m, keyExpr(d, m)+" AS k", join, d == ByTownship || scope.Township != "", scope, "k")
+}
+
+// metricSQL is a metric's query selecting keys, grouped by groupBy; the
+// live figures and the roll-up cells are both written by it, so they count
+// the same rows the same way.
+func metricSQL(m metric, keys, join string, township bool, scope Scope, groupBy string) string {
 	var b strings.Builder
 	if m.with != "" {
 		b.WriteString(m.with + "\n")
 	}
-	b.WriteString("SELECT " + keyExpr(d, m) + " AS k, COUNT(*) AS base,\n")
+	b.WriteString("SELECT " + keys + ", COUNT(*) AS base,\n")
 	b.WriteString("  COALESCE(SUM(CASE WHEN " + m.hit1 + " THEN 1 ELSE 0 END), 0) AS h1,\n")
 	b.WriteString("  COALESCE(SUM(CASE WHEN " + m.hit2 + " THEN 1 ELSE 0 END), 0) AS h2,\n")
 	b.WriteString("  COALESCE(SUM(" + m.sum + "), 0) AS total\n")
 	b.WriteString("FROM " + m.from)
-	if m.join != "" && needsAppeal(d, scope) {
-		b.WriteString("\n  " + m.join)
+	if join != "" {
+		b.WriteString("\n  " + join)
 	}
-	if d == ByTownship || scope.Township != "" {
+	if township {
 		b.WriteString(townshipJoin)
 	}
 	b.WriteString("\nWHERE (" + m.where + ")")
@@ -194,7 +240,7 @@ func buildQuery(m metric, d Dimension, scope Scope) string {
 	if scope.Channel != "" {
 		b.WriteString(" AND a.channel = {:channel}")
 	}
-	b.WriteString("\nGROUP BY k")
+	b.WriteString("\nGROUP BY " + groupBy)
 	return b.String()
 }
 

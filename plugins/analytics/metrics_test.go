@@ -153,6 +153,9 @@ func TestTownshipFiguresCountVillagesForTheirTownship(t *testing.T) {
 	}
 	checkRate(t, "T1 满意率", t1.Satisfaction, 2, 3)
 	checkRate(t, "T2 满意率", t2.Satisfaction, 0, 0)
+	if t2.Open != 1 || t2.Overdue != 1 || t1.Open != 0 {
+		t.Errorf("在办/超期: T2 %d/%d, T1 %d; want 1/1 (c8) and 0", t2.Open, t2.Overdue, t1.Open)
+	}
 }
 
 func TestMonthAndDayBreakdowns(t *testing.T) {

@@ -6,6 +6,7 @@
 package analytics
 
 import (
+	"sync"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -33,12 +34,21 @@ type Config struct {
 	// AlertResidents is how many different residents a hotspot needs
 	// before it raises an alert. Zero means 3.
 	AlertResidents int
+
+	// RollupInterval is how often the metric roll-up job recomputes the
+	// months changed since its last run (docs/metrics.md "Speed"). Zero
+	// means every minute; negative binds no timer (tests call
+	// RefreshRollup), and every figure stays live until it runs.
+	RollupInterval time.Duration
 }
 
 // Plugin is the registered analytics plugin; tests run its timer tasks.
 type Plugin struct {
 	app    core.App
 	config Config
+
+	marks    *marks     // the months changed since their roll-up cells were computed
+	rollupMu sync.Mutex // one roll-up refresh at a time (the timer's and a test's)
 }
 
 // MustRegister is Register that panics on error.
@@ -64,11 +74,23 @@ func Register(app core.App, root *cobra.Command, config Config) (*Plugin, error)
 	if config.AlertResidents <= 0 {
 		config.AlertResidents = 3
 	}
-	p := &Plugin{app: app, config: config}
+	if config.RollupInterval == 0 {
+		config.RollupInterval = time.Minute
+	}
+	p := &Plugin{app: app, config: config, marks: newMarks()}
 	if root != nil {
 		root.AddCommand(repliesCommand(), hotspotsCommand())
 	}
 	p.bindReplyQuality()
+	p.bindRollupMarks()
+	timer.Bind(app, "metric-rollup", config.RollupInterval, func() {
+		started := time.Now()
+		if res, err := p.RefreshRollup(); err != nil {
+			app.Logger().Error("metric roll-up", "error", err)
+		} else if res.Rebuilt || len(res.Months) > 0 {
+			app.Logger().Debug("metric roll-up", "rebuilt", res.Rebuilt, "months", res.Months, "took", time.Since(started).String())
+		}
+	})
 	timer.Bind(app, "hotspots", config.HotspotInterval, func() {
 		if res, err := p.ScanHotspots(); err != nil {
 			app.Logger().Error("hotspot scan", "error", err)

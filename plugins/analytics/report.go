@@ -20,6 +20,7 @@ type Report struct {
 	DepartmentName string          `json:"department_name"` // "" for the county
 	Title          string          `json:"title"`
 	GeneratedAt    string          `json:"generated_at"` // China time, 2006-01-02 15:04
+	AsOf           string          `json:"as_of"`        // China time the figures describe (the roll-up's refresh), 2006-01-02 15:04
 	Total          *Row            `json:"total"`
 	ByDepartment   []*Row          `json:"by_department"` // the county's report only
 	ByCategory     []*Row          `json:"by_category"`
@@ -73,28 +74,38 @@ func BuildReport(app core.App, pr Period, department string, now time.Time) (*Re
 		r.DepartmentName = d.GetString("name")
 		r.Title = "泗阳网络直通车 " + pr.Label + " 月度报告（" + r.DepartmentName + "）"
 	}
-	total, err := Compute(app, pr, ByTotal, scope, now)
+	total, err := Answer(app, pr, ByTotal, scope, now)
 	if err != nil {
 		return nil, err
 	}
 	r.Total = total.Total
+	asOf := total.AsOf
+	older := func(f *Figures) {
+		if f.AsOf < asOf {
+			asOf = f.AsOf
+		}
+	}
 	if department == "" {
-		f, err := Compute(app, pr, ByDepartment, scope, now)
+		f, err := Answer(app, pr, ByDepartment, scope, now)
 		if err != nil {
 			return nil, err
 		}
 		r.ByDepartment = f.Rows
+		older(f)
 	}
-	if f, err := Compute(app, pr, ByCategory, scope, now); err != nil {
+	if f, err := Answer(app, pr, ByCategory, scope, now); err != nil {
 		return nil, err
 	} else {
 		r.ByCategory = f.Rows
+		older(f)
 	}
-	if f, err := Compute(app, pr, ByTownship, scope, now); err != nil {
+	if f, err := Answer(app, pr, ByTownship, scope, now); err != nil {
 		return nil, err
 	} else {
 		r.ByTownship = f.Rows
+		older(f)
 	}
+	r.AsOf = chinaText(asOf, hooks.ChinaTime())
 	if r.Hotspots, err = reportHotspots(app, department); err != nil {
 		return nil, err
 	}
@@ -157,23 +168,34 @@ func countOfDepartment(app core.App, ids []string, department string) (int, erro
 // worstOverdueSQL: the cases in hand now whose running stage is overdue
 // (late by now − that stage's deadline), and the cases answered in the
 // period after their 办结 deadline (late by the answer − the deadline);
-// most late first. Days are calendar days.
+// most late first. Days are calendar days. Each part picks its 50 worst
+// from an index alone (rowid, not id: the indexes hold the rowid), and only
+// those are read whole — at 1M appeals tens of thousands are overdue.
+// (sla_state != 'normal' is said again for SQLite: it is the partial
+// index's condition, which it does not infer from = 'overdue'.)
 const worstOverdueSQL = `
-SELECT a.id, a.ticket, a.title, a.status, COALESCE(d.name, '') AS department,
-  a.sla_due_at AS due, '' AS replied, a.sla_stage AS stage,
-  julianday({:now}) - julianday(a.sla_due_at) AS days_late
-FROM appeals a LEFT JOIN departments d ON d.id = a.lead_department
-WHERE a.sla_state = 'overdue' AND a.sla_due_at != ''
-  AND a.status IN ('submitted', 'accepted', 'dispatched', 'handling', 'replied', 'callback')
-  AND ({:department} = '' OR a.lead_department = {:department})
-UNION ALL
-SELECT a.id, a.ticket, a.title, a.status, COALESCE(d.name, '') AS department,
-  a.due_finish AS due, a.replied_at AS replied, 'finish' AS stage,
-  julianday(a.replied_at) - julianday(a.due_finish) AS days_late
-FROM appeals a INDEXED BY idx_appeals_an_replied LEFT JOIN departments d ON d.id = a.lead_department
-WHERE a.replied_at >= {:from} AND a.replied_at < {:to} AND a.due_finish != '' AND a.replied_at > a.due_finish
-  AND a.lead_department != '' AND ({:department} = '' OR a.lead_department = {:department})
-ORDER BY days_late DESC
+SELECT a.id, a.ticket, a.title, a.status, COALESCE(d.name, '') AS department, w.due, w.replied, w.stage, w.days_late
+FROM (
+  SELECT * FROM (
+    SELECT rowid AS rid, sla_due_at AS due, '' AS replied, sla_stage AS stage,
+      julianday({:now}) - julianday(sla_due_at) AS days_late
+    FROM appeals INDEXED BY idx_appeals_sla_board
+    WHERE sla_state != 'normal' AND sla_state = 'overdue' AND sla_due_at != ''
+      AND status IN ('submitted', 'accepted', 'dispatched', 'handling', 'replied', 'callback')
+      AND ({:department} = '' OR lead_department = {:department})
+    ORDER BY sla_due_at LIMIT 50)
+  UNION ALL
+  SELECT * FROM (
+    SELECT rowid AS rid, due_finish AS due, replied_at AS replied, 'finish' AS stage,
+      julianday(replied_at) - julianday(due_finish) AS days_late
+    FROM appeals INDEXED BY idx_appeals_an_replied
+    WHERE replied_at >= {:from} AND replied_at < {:to} AND due_finish != '' AND replied_at > due_finish
+      AND lead_department != '' AND ({:department} = '' OR lead_department = {:department})
+    ORDER BY days_late DESC LIMIT 50)
+) w
+JOIN appeals a ON a.rowid = w.rid
+LEFT JOIN departments d ON d.id = a.lead_department
+ORDER BY w.days_late DESC
 LIMIT 50`
 
 var stageLabels = map[string]string{"accept": "受理", "sign": "签收", "finish": "办结", "callback": "回访"}

@@ -133,6 +133,7 @@ func reportSheets(r *Report) []sheet {
 		rate("重复诉求率（%）", t.Repeat, "本月来件中并单或以重复诉求不予受理的比例"),
 		{"平均办理时长（工作日）", days, "", t.Handled, "从派单到答复的工作日，按本月答复的工单平均"},
 		{"报告生成时间", r.GeneratedAt, "", "", "在办、超期为生成时的状态"},
+		{"数据截至", r.AsOf, "", "", "各项比率统计到此时刻（每分钟更新）"},
 	}
 	sheets := []sheet{summary}
 	if r.Department == "" {

@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"siyang/plugins/analytics"
 	"siyang/plugins/sla"
 )
 
@@ -134,6 +135,11 @@ func Seed(app core.App, opt Options) (*Stats, error) {
 		return nil
 	})
 	if err != nil {
+		return nil, err
+	}
+	// The rows went in by plain SQL, past the hooks that keep the metric
+	// roll-up fresh: rebuild it (docs/metrics.md "Speed").
+	if err := analytics.Rebuild(app, time.Now()); err != nil {
 		return nil, err
 	}
 	if _, err := app.DB().NewQuery("PRAGMA wal_checkpoint(TRUNCATE)").Execute(); err != nil {

@@ -1,0 +1,269 @@
+package analytics
+
+import (
+	"sync"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// Freshness of the roll-up. Every successful create, update or delete of an
+// appeal or an assignment marks the months of its old and new anchor dates
+// dirty in metric_months (so a restart loses no mark); the roll-up job
+// (RefreshRollup, every RollupInterval, one run at a time) recomputes the
+// dirty months. What empties a month's dirty mark: only a refresh that
+// began after the month's last mark.
+
+// marks keeps, per month, the sequence number of its last mark, and which
+// months are known to be dirty in the database already (a mark of those
+// writes nothing: the current month is dirty nearly all day, so intake
+// pays no extra write).
+type marks struct {
+	mu        sync.Mutex
+	seq       uint64
+	last      map[string]uint64
+	persisted map[string]bool
+}
+
+func newMarks() *marks { return &marks{last: map[string]uint64{}, persisted: map[string]bool{}} }
+
+// mark records months as dirty.
+func (k *marks) mark(app core.App, months ...string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for _, m := range months {
+		k.seq++
+		k.last[m] = k.seq
+		if k.persisted[m] {
+			continue
+		}
+		_, err := app.DB().NewQuery(`INSERT INTO metric_months (id, month, dirty, as_of) VALUES ({:id}, {:month}, 1, '')
+			ON CONFLICT (month) DO UPDATE SET dirty = 1`).
+			Bind(dbx.Params{"id": core.GenerateDefaultRandomId(), "month": m}).Execute()
+		if err != nil {
+			return err
+		}
+		k.persisted[m] = true
+	}
+	return nil
+}
+
+// since is the sequence number a refresh starts from.
+func (k *marks) since() uint64 {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.seq
+}
+
+// guard saves a refreshed month's state: still dirty if marked after start.
+func (k *marks) guard(start uint64) guardFunc {
+	return func(month string, save func(dirty bool) error) error {
+		k.mu.Lock()
+		defer k.mu.Unlock()
+		dirty := k.last[month] > start
+		if err := save(dirty); err != nil {
+			return err
+		}
+		if !dirty {
+			// The transaction may still fail: then the row stays dirty in
+			// the database and the next mark merely writes it again.
+			delete(k.persisted, month)
+		}
+		return nil
+	}
+}
+
+// chinaMonth is the China-time month of a stored datetime, "" for none.
+func chinaMonth(s string) string {
+	if s == "" {
+		return ""
+	}
+	t, err := time.Parse(dbDateLayout, s)
+	if err != nil {
+		return ""
+	}
+	return MonthPeriod(t).Label
+}
+
+// appealAnchors are the appeal dates metrics are counted on.
+var appealAnchors = []string{"created", "replied_at", "closed_at"}
+
+// metricFields are the columns the roll-up's metrics read, per collection:
+// an update that changes none of them (an SLA state, a note, an urge)
+// leaves the cells as they are.
+var metricFields = map[string][]string{
+	"appeals": {"created", "lead_department", "status", "reject_reason", "duplicate_of", "category", "region", "channel",
+		"replied_at", "due_finish", "dispatched_at", "closed_at", "satisfaction", "close_reason", "resolved", "reopen_count", "redo_count"},
+	"assignments":   {"due_sign", "role", "status", "signed_at", "department", "appeal"},
+	"regions":       {"parent", "kind"},
+	"calendar_days": {"date", "work"},
+}
+
+// bindRollupMarks binds the hooks that mark months dirty.
+func (p *Plugin) bindRollupMarks() {
+	mark := func(e *core.RecordEvent, update bool) error {
+		if update && !metricFieldsChanged(e.Record) {
+			return e.Next()
+		}
+		if err := p.markRecord(e.App, e.Record); err != nil {
+			e.App.Logger().Error("metric roll-up: mark", "collection", e.Record.Collection().Name, "record", e.Record.Id, "error", err)
+		}
+		return e.Next()
+	}
+	for c := range metricFields {
+		p.app.OnRecordAfterCreateSuccess(c).BindFunc(func(e *core.RecordEvent) error {
+			if e.Record.Collection().Name == "regions" {
+				return e.Next() // no appeal is in a new region yet
+			}
+			return mark(e, false)
+		})
+		p.app.OnRecordAfterUpdateSuccess(c).BindFunc(func(e *core.RecordEvent) error { return mark(e, true) })
+		p.app.OnRecordAfterDeleteSuccess(c).BindFunc(func(e *core.RecordEvent) error { return mark(e, false) })
+	}
+}
+
+// metricFieldsChanged: an update changed a column the metrics read.
+func metricFieldsChanged(r *core.Record) bool {
+	old := r.Original()
+	for _, f := range metricFields[r.Collection().Name] {
+		if r.GetString(f) != old.GetString(f) {
+			return true
+		}
+	}
+	return false
+}
+
+// markRecord marks the months a created, changed or deleted record counts in.
+func (p *Plugin) markRecord(app core.App, r *core.Record) error {
+	old := r.Original()
+	var months []string
+	add := func(s string) {
+		if m := chinaMonth(s); m != "" {
+			months = append(months, m)
+		}
+	}
+	switch r.Collection().Name {
+	case "appeals":
+		for _, f := range appealAnchors {
+			add(r.GetString(f))
+			add(old.GetString(f))
+		}
+		// The 签收 metric reads the appeal's category, township and
+		// channel: their change moves its assignments' cells.
+		if r.GetString("category") != old.GetString("category") || r.GetString("region") != old.GetString("region") || r.GetString("channel") != old.GetString("channel") {
+			var due []string
+			if err := app.DB().Select("due_sign").From("assignments").Where(dbx.HashExp{"appeal": r.Id}).Column(&due); err != nil {
+				return err
+			}
+			for _, d := range due {
+				add(d)
+			}
+		}
+		// A merged appeal counts for its original's department.
+		if r.GetString("lead_department") != old.GetString("lead_department") {
+			var created []string
+			if err := app.DB().Select("created").From("appeals").Where(dbx.HashExp{"duplicate_of": r.Id}).
+				AndWhere(dbx.NewExp("duplicate_of != ''")).Column(&created); err != nil {
+				return err
+			}
+			for _, c := range created {
+				add(c)
+			}
+		}
+	case "assignments":
+		add(r.GetString("due_sign"))
+		add(old.GetString("due_sign"))
+	case "regions":
+		// A township's villages roll up to it: a region's parent or kind
+		// (or the region itself) moves every month's township cells.
+		months = append(months, allMonths)
+	case "calendar_days":
+		// 平均办理时长 counts working days on the calendar.
+		months = append(months, allMonths)
+	}
+	if len(months) == 0 {
+		return nil
+	}
+	return p.marks.mark(app, months...)
+}
+
+// RollupResult is what one run of the roll-up job did.
+type RollupResult struct {
+	Rebuilt bool     // every month was recomputed
+	Months  []string // the months refreshed
+}
+
+// RefreshRollup is the roll-up job: a full rebuild when one is due, else
+// the dirty months and the months in which a 签收 deadline passed since
+// their refresh (响应率 counts only passed deadlines).
+func (p *Plugin) RefreshRollup() (RollupResult, error) {
+	p.rollupMu.Lock()
+	defer p.rollupMu.Unlock()
+	start := p.marks.since()
+	now := p.now()
+	var states []struct {
+		Month string `db:"month"`
+		Dirty bool   `db:"dirty"`
+		AsOf  string `db:"as_of"`
+	}
+	if err := p.app.DB().Select("month", "dirty", "as_of").From("metric_months").All(&states); err != nil {
+		return RollupResult{}, err
+	}
+	full := true
+	var due []string
+	for _, s := range states {
+		if s.Month == allMonths {
+			full = s.Dirty || s.AsOf == ""
+			continue
+		}
+		if s.Dirty || s.AsOf == "" {
+			due = append(due, s.Month)
+			continue
+		}
+		passed, err := deadlinePassed(p.app, s.Month, s.AsOf, now)
+		if err != nil {
+			return RollupResult{}, err
+		}
+		if passed {
+			due = append(due, s.Month)
+		}
+	}
+	if full {
+		if err := rebuild(p.app, now, p.marks.guard(start)); err != nil {
+			return RollupResult{}, err
+		}
+		return RollupResult{Rebuilt: true}, nil
+	}
+	for _, m := range due {
+		if err := refreshMonth(p.app, m, now, p.marks.guard(start)); err != nil {
+			return RollupResult{}, err
+		}
+	}
+	return RollupResult{Months: due}, nil
+}
+
+// deadlinePassed: a lead assignment of the month reached its 签收 deadline
+// after the month's cells were computed (asOf) and by now.
+func deadlinePassed(app core.App, month, asOf string, now time.Time) (bool, error) {
+	pr, err := monthBounds(month)
+	if err != nil {
+		return false, err
+	}
+	until := pr.To
+	if now.Before(until) {
+		until = now
+	}
+	from := asOf
+	if s := sqlTime(pr.From); s > from {
+		from = s
+	}
+	if from >= sqlTime(until) {
+		return false, nil
+	}
+	var n int
+	err = app.DB().NewQuery(`SELECT COUNT(*) FROM (SELECT 1 FROM assignments INDEXED BY idx_assignments_an_due_sign
+		WHERE due_sign >= {:from} AND due_sign < {:until} AND role = 'lead' LIMIT 1)`).
+		Bind(dbx.Params{"from": from, "until": sqlTime(until)}).Row(&n)
+	return n > 0, err
+}
