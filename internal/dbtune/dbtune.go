@@ -12,6 +12,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/spf13/pflag"
+	_ "modernc.org/sqlite" // the driver PocketBase's own DefaultDBConnect uses
 )
 
 const (
