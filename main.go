@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase"
 
 	"siyang/hooks"
+	"siyang/internal/dbtune"
 	_ "siyang/migrations"
 	pbpublic "siyang/pb_public"
 	"siyang/plugins/analytics"
@@ -29,7 +30,15 @@ import (
 
 func main() {
 	// Dev mode (SQL echo) only with --dev, also under "go run".
-	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDev: false})
+	// SQLite connections, page cache and Go heap sized for a small server
+	db := dbtune.Defaults()
+	app := pocketbase.NewWithConfig(pocketbase.Config{
+		DefaultDev:       false,
+		DataMaxOpenConns: dbtune.DataMaxOpenConns,
+		DataMaxIdleConns: dbtune.DataMaxIdleConns,
+		DBConnect:        db.Connect,
+	})
+	db.BindFlags(app.RootCmd.PersistentFlags())
 
 	var demoData bool
 	app.RootCmd.PersistentFlags().BoolVar(&demoData, "demo", true,
@@ -38,6 +47,7 @@ func main() {
 	app.RootCmd.PersistentFlags().StringSliceVar(&mfaRoles, "staff-mfa", []string{"admin", "supervisor"},
 		"staff roles that must enter an emailed one-time code after the password (needs SMTP; empty: none)")
 	_ = app.RootCmd.ParseFlags(os.Args[1:])
+	db.ApplyMemoryLimit(os.Getenv)
 
 	hooks.Register(app)
 	guard.MustRegister(app, guard.Config{MFARoles: mfaRoles})

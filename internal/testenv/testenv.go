@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"siyang/hooks"
+	"siyang/internal/dbtune"
 	_ "siyang/migrations" // the schema under test
 	pbpublic "siyang/pb_public"
 	"siyang/plugins/analytics"
@@ -84,7 +85,14 @@ func New(t testing.TB) *Env {
 
 func newEnv(t testing.TB, dataDir string, fixtures bool) *Env {
 	t.Helper()
-	app, err := tests.NewTestApp(dataDir)
+	// the binary's database settings (main.go), so that benchmarks measure them
+	app, err := tests.NewTestAppWithConfig(core.BaseAppConfig{
+		DataDir:          dataDir,
+		EncryptionEnv:    "pb_test_env",
+		DataMaxOpenConns: dbtune.DataMaxOpenConns,
+		DataMaxIdleConns: dbtune.DataMaxIdleConns,
+		DBConnect:        dbtune.Defaults().Connect,
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

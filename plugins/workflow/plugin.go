@@ -50,6 +50,7 @@ func Register(app core.App, config Config) (*Engine, error) {
 		p.engine.now = config.Now
 	}
 	bindPolicyCache(app)
+	bindDepartmentRealtime(app)
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		limit := apis.BodyLimit(p.config.MaxUploadBytes)
 		e.Router.GET("/api/workflow", p.handleTable)

@@ -53,12 +53,12 @@ func TestRealtimeDepartmentIsolation(t *testing.T) {
 	appeal, code := env.Submit(t, sub)
 	ticket := appeal.GetString("ticket")
 
-	b := subscribe(t, server, env.HandlerB, everyTopic(t, env, "appeals/"+appeal.Id, "sy_appeals/"+appeal.Id)...)
-	defer b.close()
-	lead := subscribe(t, server, env.HandlerA, "appeals/*", "assignments/*", "appeal_events/*", "replies/*", "extensions/*")
-	defer lead.close()
-	operator := subscribe(t, server, env.Operator, "appeals/*", "assignments/*", "appeal_events/*", "replies/*", "extensions/*", "callbacks/*")
-	defer operator.close()
+	b := testenv.Subscribe(t, nil, server.URL, env.HandlerB, everyTopic(t, env, "appeals/"+appeal.Id, "sy_appeals/"+appeal.Id)...)
+	defer b.Close()
+	lead := testenv.Subscribe(t, nil, server.URL, env.HandlerA, "appeals/*", "assignments/*", "appeal_events/*", "replies/*", "extensions/*")
+	defer lead.Close()
+	operator := testenv.Subscribe(t, nil, server.URL, env.Operator, "appeals/*", "assignments/*", "appeal_events/*", "replies/*", "extensions/*", "callbacks/*")
+	defer operator.Close()
 
 	do := func(action string, actor workflow.Actor, in workflow.Input) {
 		t.Helper()
@@ -97,13 +97,13 @@ func TestRealtimeDepartmentIsolation(t *testing.T) {
 	do("approve_reply", op, workflow.Input{})
 	do("rate", op, workflow.Input{Satisfaction: "satisfied", Resolved: &yes})
 
-	if got := b.drain(700 * time.Millisecond); len(got) > 0 {
+	if got := b.Drain(700 * time.Millisecond); len(got) > 0 {
 		for _, m := range got {
 			t.Errorf("department B received a realtime message: %s", clip(m))
 		}
 	}
-	for who, c := range map[string]*sseClient{"lead department": lead, "operator": operator} {
-		got := c.drain(200 * time.Millisecond)
+	for who, c := range map[string]*testenv.SSEClient{"lead department": lead, "operator": operator} {
+		got := c.Drain(200 * time.Millisecond)
 		if len(got) == 0 {
 			t.Errorf("%s received no realtime messages", who)
 		}

@@ -1,0 +1,67 @@
+// Package dbtune holds the database and memory settings the binary (and the
+// test apps, so that benchmarks measure them) run with: PocketBase's defaults
+// are made for a larger server — up to 120 open SQLite connections of the
+// main database, 15 kept idle, each with a 32 MB page cache — which let one
+// process grow past 3 GB under concurrent scans (docs/performance.md,
+// "Realtime fan-out and memory").
+package dbtune
+
+import (
+	"runtime/debug"
+	"strconv"
+
+	"github.com/pocketbase/dbx"
+	"github.com/spf13/pflag"
+	_ "modernc.org/sqlite" // the driver PocketBase's own DefaultDBConnect uses
+)
+
+const (
+	// DataMaxOpenConns bounds the concurrent readers of the main database
+	// (PocketBase: 120). On a few cores more concurrent SQLite readers only
+	// queue on the CPU, and each holds its own page cache.
+	DataMaxOpenConns = 16
+	// DataMaxIdleConns is how many of them stay open between bursts
+	// (PocketBase: 15), keeping their page cache.
+	DataMaxIdleConns = 4
+)
+
+// Settings are the memory knobs with a command-line flag each.
+type Settings struct {
+	// CacheMB is SQLite's page cache per connection, in MB (PocketBase: 32).
+	// The operating system's file cache sits under it, shared by all
+	// connections, so a small per-connection cache costs little speed.
+	CacheMB int
+	// MemoryLimitMB is the Go runtime's soft memory limit (debug.SetMemoryLimit):
+	// the collector works harder as the heap nears it. 0: none. A GOMEMLIMIT
+	// environment variable wins over it.
+	MemoryLimitMB int
+}
+
+// Defaults are the settings for a small county server.
+func Defaults() *Settings { return &Settings{CacheMB: 8, MemoryLimitMB: 200} }
+
+// BindFlags adds --db-cache-mb and --memory-limit-mb.
+func (s *Settings) BindFlags(flags *pflag.FlagSet) {
+	flags.IntVar(&s.CacheMB, "db-cache-mb", s.CacheMB, "SQLite page cache per database connection, in MB")
+	flags.IntVar(&s.MemoryLimitMB, "memory-limit-mb", s.MemoryLimitMB,
+		"soft limit of the Go heap in MB (0: none; the GOMEMLIMIT environment variable wins)")
+}
+
+// Connect opens a PocketBase database (core.DBConnectFunc) with
+// PocketBase's own pragmas but the page cache of s. It is called when the
+// app bootstraps, after the flags are parsed.
+func (s *Settings) Connect(dbPath string) (*dbx.DB, error) {
+	cache := max(s.CacheMB, 1) * 1024
+	pragmas := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(200000000)" +
+		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)" +
+		"&_pragma=cache_size(-" + strconv.Itoa(cache) + ")&_defensive=1"
+	return dbx.Open("sqlite", dbPath+pragmas)
+}
+
+// ApplyMemoryLimit sets the Go soft memory limit unless GOMEMLIMIT is set.
+func (s *Settings) ApplyMemoryLimit(getenv func(string) string) {
+	if getenv("GOMEMLIMIT") != "" || s.MemoryLimitMB <= 0 {
+		return
+	}
+	debug.SetMemoryLimit(int64(s.MemoryLimitMB) << 20)
+}

@@ -1,0 +1,43 @@
+package dbtune
+
+import (
+	"path/filepath"
+	"runtime/debug"
+	"testing"
+)
+
+// TestConnectUsesTheCacheSize: a connection opened by Connect has the page
+// cache of the settings and PocketBase's WAL journal.
+func TestConnectUsesTheCacheSize(t *testing.T) {
+	db, err := (&Settings{CacheMB: 4}).Connect(filepath.Join(t.TempDir(), "data.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var cache int
+	var journal string
+	if err := db.NewQuery("PRAGMA cache_size").Row(&cache); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.NewQuery("PRAGMA journal_mode").Row(&journal); err != nil {
+		t.Fatal(err)
+	}
+	if cache != -4096 || journal != "wal" {
+		t.Errorf("cache_size %d, journal %q; want -4096 (4 MB) and wal", cache, journal)
+	}
+}
+
+// TestMemoryLimitLeavesGOMEMLIMIT: the flag sets the Go limit, unless the
+// operator set GOMEMLIMIT.
+func TestMemoryLimitLeavesGOMEMLIMIT(t *testing.T) {
+	old := debug.SetMemoryLimit(-1)
+	defer debug.SetMemoryLimit(old)
+	(&Settings{MemoryLimitMB: 300}).ApplyMemoryLimit(func(string) string { return "1GiB" })
+	if got := debug.SetMemoryLimit(-1); got != old {
+		t.Errorf("limit changed to %d although GOMEMLIMIT was set", got)
+	}
+	(&Settings{MemoryLimitMB: 300}).ApplyMemoryLimit(func(string) string { return "" })
+	if got := debug.SetMemoryLimit(-1); got != 300<<20 {
+		t.Errorf("limit %d, want 300 MB", got)
+	}
+}
