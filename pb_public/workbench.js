@@ -82,12 +82,23 @@
     button.textContent = "正在加载…";
     fetchPage(next).then(function (page) {
       if (token !== loads) return;
-      page.items.forEach(function (a) { if (!cases[a.id]) cases[a.id] = a; });
+      var added = {}, count = 0;
+      page.items.forEach(function (a) {
+        if (!cases[a.id]) { cases[a.id] = a; added[a.id] = true; count++; }
+      });
       next = page.next;
       render();
+      // The button is gone (disabling it already took the focus away): a
+      // keyboard user goes on at the first case added, where the list grew.
+      var first = Array.prototype.find.call(queue.querySelectorAll("button.case"), function (b) {
+        return added[b.getAttribute("data-id")];
+      });
+      if (first) first.focus();
+      ST.announce("已加载 " + count + " 条工单" + (next ? "" : "，已全部加载"));
     }).catch(function (err) {
       button.disabled = false;
       button.textContent = "加载更多";
+      button.focus();
       ST.announce("加载失败：" + ST.message(err));
     });
   }
