@@ -339,11 +339,32 @@
     return pb.collection(collection).subscribe("*", handler);
   };
   ST.onReconnect = function (f) { reconnects.push(f); };
+  // afterReconnect re-reads who is signed in first: the server closes a
+  // handler's stream when its role or department changes
+  // (plugins/workflow/realtime_staff.go), and a page built for the old
+  // department or role must not go on showing it — it starts again (the
+  // sign-in then admits or refuses the new role). A lost network only
+  // reloads the lists.
+  function afterReconnect(was) {
+    pb.collection("staff").authRefresh().then(function (res) {
+      var now = res.record;
+      if (now.role !== was.role || (now.department || "") !== (was.department || "")) location.reload();
+      else reconnects.forEach(function (f) { f(); });
+    }, function (err) {
+      if (err && (err.status === 401 || err.status === 403 || err.status === 404)) {
+        pb.authStore.clear(); // the account was deleted or disabled
+        location.reload();
+      } else {
+        reconnects.forEach(function (f) { f(); });
+      }
+    });
+  }
   ST.watchConnection = function () {
     var state = document.getElementById("live-state");
+    var signedIn = ST.me() || {};
     pb.realtime.subscribe("PB_CONNECT", function () {
       if (state) state.textContent = "实时更新已连接";
-      if (connectedOnce) reconnects.forEach(function (f) { f(); });
+      if (connectedOnce) afterReconnect(signedIn);
       connectedOnce = true;
     });
     pb.realtime.onDisconnect = function (subs) {

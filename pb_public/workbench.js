@@ -165,9 +165,12 @@
     });
     // A department keeps seeing its own tasks after 退单 or 改派 (and only
     // those): this is how its other handlers learn that a case left them.
+    // A task deleted (by maintenance code; never through the API) is
+    // checked the same way.
     ST.live("assignments", function (e) {
       var t = e.record;
-      if (t.department !== dept || (t.status !== "returned" && t.status !== "cancelled")) return;
+      if (t.department !== dept) return;
+      if (e.action !== "delete" && t.status !== "returned" && t.status !== "cancelled") return;
       pb.collection("appeals").getOne(t.appeal).then(function (a) {
         if (!myRole(a)) gone(t);
       }).catch(function () { gone(t); });

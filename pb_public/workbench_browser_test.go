@@ -143,3 +143,43 @@ func TestWorkbenchLoadMore(t *testing.T) {
 	p.Screenshot("3-urged-on-second-page")
 	checkPage(t, p, "workbench")
 }
+
+// TestWorkbenchHandlerMoved: a handler's workbench is open when the
+// administrator moves the handler to department B. The server ends the
+// page's realtime stream; the page reconnects, notices the new department
+// and starts again: B's name, B's queue (A's case gone), and B's next
+// 派单 arrives live.
+func TestWorkbenchHandlerMoved(t *testing.T) {
+	s := newSite(t)
+	dispatchTo := func(dept *core.Record, title string) *core.Record {
+		sub := testenv.SampleSubmission()
+		sub.Title = title
+		a, _ := s.Submit(t, sub)
+		a = s.Do(t, a, "accept", s.Operator, workflow.Input{})
+		return s.Do(t, a, "dispatch", s.Operator, workflow.Input{Department: dept.Id})
+	}
+	caseA := dispatchTo(s.DeptA, "甲单位的路灯工单")
+	caseB := dispatchTo(s.DeptB, "乙单位的井盖工单")
+	clerk := s.Staff(t, "handler", s.DeptA.Id)
+
+	p := s.signIn(t, browser.Desktop, "workbench.html", clerk)
+	p.WaitText("#queue", caseA.GetString("title"))
+	p.WaitText("#dept-name", s.DeptA.GetString("name"))
+	p.Eval(`window.__sameDocument = true`)
+
+	clerk.Set("department", s.DeptB.Id)
+	if err := s.App.Save(clerk); err != nil {
+		t.Fatal(err)
+	}
+	p.WaitFor(`window.__sameDocument !== true`)
+	p.WaitText("#dept-name", s.DeptB.GetString("name"))
+	p.WaitText("#queue", caseB.GetString("title"))
+	p.WaitText("#live-state", "实时更新已连接")
+	if strings.Contains(p.Text("#queue"), caseA.GetString("title")) {
+		t.Error("the moved handler still sees department A's case")
+	}
+	later := dispatchTo(s.DeptB, "乙单位的新工单")
+	p.WaitText("#queue", later.GetString("title"))
+	p.Screenshot("moved-to-B")
+	checkPage(t, p, "workbench after the move")
+}
