@@ -106,13 +106,7 @@
   function render() {
     var list = Object.keys(cases).map(function (id) { return cases[id]; });
     list.sort(view === "done" ? function (x, y) { return x.updated < y.updated ? 1 : -1; } : ST.byDeadline);
-    var focused = document.activeElement && document.activeElement.getAttribute("data-id");
-    var hadFocus = queue.contains(document.activeElement);
-    if (!list.length) {
-      ST.fill(queue, el("li", { class: "empty" }, view === "todo" ? "暂无待办工单。新派单会自动出现在这里。" : "暂无工单。"));
-      return;
-    }
-    ST.fill(queue, list.map(function (a) {
+    var rows = list.map(function (a) {
       var role = myRole(a);
       return ST.caseRow(a, [
         el("span", { class: "tag" }, role === "lead" ? "主办" : "协办"),
@@ -120,12 +114,10 @@
         a.supervise_count ? el("span", { class: "tag sla-overdue" }, "督办 " + a.supervise_count + " 次") : null,
         flags[a.id] ? el("span", { class: "tag new" }, flags[a.id]) : null
       ], openCase);
-    }).concat(next ? [el("li", { class: "more" }, el("button", { type: "button", class: "btn btn-secondary", onclick: function (ev) { loadMore(ev.currentTarget); } }, "加载更多"))] : []));
-    ST.markCurrent(queue, openId);
-    if (hadFocus) {
-      var again = queue.querySelector('button[data-id="' + focused + '"]') || queue.querySelector("button.case");
-      if (again) again.focus();
-    }
+    });
+    if (!rows.length) rows = el("li", { class: "empty" }, view === "todo" ? "暂无待办工单。新派单会自动出现在这里。" : "暂无工单。");
+    else if (next) rows.push(el("li", { class: "more" }, el("button", { type: "button", class: "btn btn-secondary", onclick: function (ev) { loadMore(ev.currentTarget); } }, "加载更多")));
+    ST.fillQueue(queue, rows, openId, document.getElementById("queue-heading"));
   }
 
   // ---- realtime -------------------------------------------------------------
@@ -199,31 +191,27 @@
 
   // ---- the case -------------------------------------------------------------
 
-  var loading = 0;
   function openCase(id, refresh) {
-    var token = ++loading;
     if (!refresh) {
       openId = id;
       delete flags[id];
       render();
-      ST.fill(detail, el("p", { class: "muted", role: "status" }, "正在加载…"));
     }
-    ST.loadCase(id, false).then(function (c) {
-      if (token !== loading || openId !== id) return;
-      var scrollY = window.scrollY;
-      var role = myRole(c.appeal);
-      var actions = ST.renderCase(detail, c, { contact: role === "lead" });
-      if (role === "assist") actions.before(el("p", { class: "muted" }, "本单位为协办单位：协办单位不能查看诉求人联系方式，请将协办意见答复主办单位。"));
-      addActions(actions, c, role);
-      if (!refresh) ST.$("#case-title", detail).focus();
-      else window.scrollTo(0, scrollY);
-    }).catch(function (err) {
-      if (token !== loading) return;
-      if (err && err.status === 404) {
-        delete cases[id];
-        render();
+    ST.showCase(detail, id, {
+      fresh: !refresh,
+      current: function () { return openId === id; },
+      render: function (c) {
+        var role = myRole(c.appeal);
+        var actions = ST.renderCase(detail, c, { contact: role === "lead" });
+        if (role === "assist") actions.before(el("p", { class: "muted" }, "本单位为协办单位：协办单位不能查看诉求人联系方式，请将协办意见答复主办单位。"));
+        addActions(actions, c, role);
+      },
+      failed: function (err) {
+        if (err && err.status === 404) {
+          delete cases[id];
+          render();
+        }
       }
-      ST.fill(detail, el("p", { class: "form-error", role: "alert" }, ST.message(err)));
     });
   }
 
