@@ -102,9 +102,9 @@ func closed(s *testenv.SSEClient, within time.Duration) bool {
 	}
 }
 
-// TestRealtimeMovedHandler: a handler moved to another department, and one
-// who is no longer a handler, lose their workbench stream the moment their
-// staff record is saved, and hear nothing of their former department's
+// TestRealtimeMovedHandler: a handler moved to another department, one
+// who is no longer a handler and one whose password changed lose their
+// workbench stream the moment their staff record is saved, and hear nothing of their former department's
 // next 派单; a colleague whose name changed keeps the stream and hears it.
 // Subscribing again, the moved clerk hears its new department only.
 func TestRealtimeMovedHandler(t *testing.T) {
@@ -117,10 +117,12 @@ func TestRealtimeMovedHandler(t *testing.T) {
 	moved := env.Staff(t, "handler", env.DeptA.Id)
 	promoted := env.Staff(t, "handler", env.DeptA.Id)
 	renamed := env.Staff(t, "handler", env.DeptA.Id)
+	reset := env.Staff(t, "handler", env.DeptA.Id)
 	sMoved := testenv.Subscribe(t, nil, server.URL, moved, workbenchTopics...)
 	sPromoted := testenv.Subscribe(t, nil, server.URL, promoted, workbenchTopics...)
 	sRenamed := testenv.Subscribe(t, nil, server.URL, renamed, workbenchTopics...)
-	for _, s := range []*testenv.SSEClient{sMoved, sPromoted, sRenamed} {
+	sReset := testenv.Subscribe(t, nil, server.URL, reset, workbenchTopics...)
+	for _, s := range []*testenv.SSEClient{sMoved, sPromoted, sRenamed, sReset} {
 		defer s.Close()
 	}
 
@@ -134,6 +136,10 @@ func TestRealtimeMovedHandler(t *testing.T) {
 	save(moved, "department", env.DeptB.Id)
 	save(promoted, "role", "operator")
 	save(renamed, "name", "改了名字的办理人")
+	save(reset, "password", "a-new-password-456") // a new token key: its sessions end
+	if !closed(sReset, 5*time.Second) {
+		t.Error("the stream of a handler whose password changed stays open")
+	}
 	if !closed(sMoved, 5*time.Second) {
 		t.Error("the moved handler's stream stays open")
 	}

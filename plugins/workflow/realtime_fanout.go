@@ -56,6 +56,7 @@ type departmentSubscription struct {
 	topics     map[string]bool // of departmentTopics
 	staff      string          // the handler's staff id
 	department string          // the handler's department when it subscribed
+	tokenKey   string          // its token key then (a new one: password changed, sessions end)
 }
 
 func bindDepartmentRealtime(app core.App) {
@@ -75,7 +76,9 @@ func bindDepartmentRealtime(app core.App) {
 			}
 		}
 		if len(moved) > 0 {
-			e.Client.Set(departmentSubscriptionKey, &departmentSubscription{topics: moved, staff: e.Auth.Id, department: dept})
+			e.Client.Set(departmentSubscriptionKey, &departmentSubscription{
+				topics: moved, staff: e.Auth.Id, department: dept, tokenKey: e.Auth.TokenKey(),
+			})
 		}
 		e.Subscriptions = kept
 		return e.Next()
