@@ -97,8 +97,14 @@
     var due = a.sla_due_at ? ST.fmt(a.sla_due_at) : "";
     return { cls: "sla-" + state, word: word, text: ST.STAGE[stage] + "期限 " + due + "（" + word + "）" };
   };
-  // deadline is what queues sort by: the running stage's deadline first.
-  ST.deadline = function (a) { return a.sla_due_at || a.due_finish || a.due_sign || a.due_callback || ""; };
+  // deadline is what queues sort by and show: on the workbench the
+  // department's own open task's (GET /api/workbench/queue gives it as
+  // task.due: 签收 for a task not yet signed, else 办结 — an assisting
+  // department's task runs on its own), else the case's running stage's.
+  ST.deadline = function (a) {
+    var own = a.task && a.task.status !== "done" ? a.task.due : "";
+    return own || a.sla_due_at || a.due_finish || a.due_sign || a.due_callback || "";
+  };
   ST.byDeadline = function (x, y) {
     var dx = ST.deadline(x), dy = ST.deadline(y);
     if (dx && dy) return dx < dy ? -1 : dx > dy ? 1 : 0;

@@ -134,6 +134,8 @@
   function subscribe() {
     ST.live("appeals", function (e) {
       var a = e.record;
+      var old = cases[a.id];
+      if (old && old.task) a.task = old.task; // the department's task comes with the assignments
       if (e.action !== "delete" && myRole(a) && VIEWS[view].indexOf(a.status) >= 0) cases[a.id] = a;
       else delete cases[a.id];
       render();
@@ -162,11 +164,23 @@
     ST.live("assignments", function (e) {
       var t = e.record;
       if (t.department !== dept) return;
-      if (e.action !== "delete" && t.status !== "returned" && t.status !== "cancelled") return;
+      if (e.action !== "delete" && t.status !== "returned" && t.status !== "cancelled") {
+        ownTask(t);
+        return;
+      }
       pb.collection("appeals").getOne(t.appeal).then(function (a) {
         if (!myRole(a)) gone(t);
       }).catch(function () { gone(t); });
     });
+  }
+
+  // ownTask keeps a listed case's row on the department's own task (its
+  // deadline orders the queue), as GET /api/workbench/queue gives it.
+  function ownTask(t) {
+    var a = cases[t.appeal];
+    if (!a || (a.task && a.task.id !== t.id && t.role !== "lead")) return;
+    a.task = { id: t.id, role: t.role, status: t.status, due: t.status === "pending" ? t.due_sign : t.status === "done" ? t.updated : t.due_finish };
+    render();
   }
 
   function gone(t) {

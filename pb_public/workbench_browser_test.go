@@ -14,13 +14,15 @@ import (
 	"siyang/plugins/workflow"
 )
 
-// dispatchMany submits, accepts and dispatches n cases to department A
-// through the workflow engine, all in one transaction (one commit instead
-// of 3n). Each is dispatched at its own minute of one working morning, in
-// a shuffled order, so every 签收 deadline differs and the deadline order
-// is not the order of creation (the 签收 limit becomes 8 working hours:
-// the default, in working days, ends with the day). It answers the cases
-// by id.
+// dispatchMany submits, accepts and dispatches n cases through the
+// workflow engine, all in one transaction (one commit instead of 3n):
+// department A leads most; every fifth is B's with A assisting, and of
+// those every other one B has already signed — its running deadline is
+// then B's 办结, while A's own task still runs against its 签收. Each is
+// dispatched at its own minute of one working morning, in a shuffled
+// order, so every 签收 deadline differs and the deadline order is not the
+// order of creation (the 签收 limit becomes 8 working hours: the default,
+// in working days, ends with the day). It answers the cases by id.
 func dispatchMany(t *testing.T, s *site, n int) map[string]*core.Record {
 	t.Helper()
 	start := *s.Now
@@ -47,12 +49,21 @@ func dispatchMany(t *testing.T, s *site, n int) map[string]*core.Record {
 				return err
 			}
 			id := receipt.Appeal.Id
-			for _, step := range []struct {
+			type step struct {
 				action string
+				actor  *core.Record
 				in     workflow.Input
-			}{{"accept", workflow.Input{}}, {"dispatch", workflow.Input{Department: s.DeptA.Id}}} {
+			}
+			steps := []step{{"accept", s.Operator, workflow.Input{}}, {"dispatch", s.Operator, workflow.Input{Department: s.DeptA.Id}}}
+			if i%5 == 0 {
+				steps[1].in = workflow.Input{Department: s.DeptB.Id, Assisting: []string{s.DeptA.Id}}
+				if i%10 == 0 {
+					steps = append(steps, step{"sign", s.HandlerB, workflow.Input{}})
+				}
+			}
+			for _, step := range steps {
 				res, err := s.Engine.Perform(tx, workflow.Request{Appeal: id, Action: step.action,
-					Actor: workflow.ActorFromAuth(s.Operator), Input: step.in})
+					Actor: workflow.ActorFromAuth(step.actor), Input: step.in})
 				if err != nil {
 					return fmt.Errorf("%s: %w", step.action, err)
 				}
@@ -74,9 +85,10 @@ func rowIDs(p *browser.Page) []string {
 	return ids
 }
 
-// TestWorkbenchLoadMore: a department with 130 open tasks. The workbench
-// shows the 100 most urgent, 加载更多 adds the other 30 below them (every
-// case once, all in 签收-deadline order), the button is gone once all are
+// TestWorkbenchLoadMore: a department with 130 open tasks (26 of them as
+// assisting department). The workbench shows the 100 most urgent by the
+// department's own deadline, 加载更多 adds the other 30 below them (every
+// case once, all in that order), the button is gone once all are
 // loaded, the keyboard focus lands on the first row added (and the count
 // is read out), and a 催办 of a case from the second page still updates
 // that row live.
@@ -87,7 +99,8 @@ func TestWorkbenchLoadMore(t *testing.T) {
 	cases := dispatchMany(t, s, n)
 	t.Logf("fixture: %d cases dispatched in %v", n, time.Since(began).Round(time.Millisecond))
 
-	// the expected order: by the 签收 deadline the engine set
+	// the expected order: by the 签收 deadline the engine set (A's tasks
+	// are all still to sign; a task's deadlines are the case's at 派单)
 	want := make([]string, 0, n)
 	for id := range cases {
 		want = append(want, id)
@@ -125,8 +138,18 @@ func TestWorkbenchLoadMore(t *testing.T) {
 	p.WaitFor(`document.getElementById("live").textContent.includes("已加载 30 条工单，已全部加载")`)
 	p.Screenshot("2-all-loaded")
 
-	// a case of the second page is urged: its row says so, live
-	late := cases[want[120]]
+	// a case of the second page is urged — one B leads and has signed, so
+	// its running deadline is not A's: its row says so, live, in its place
+	var late *core.Record
+	for _, id := range want[100:] {
+		if cases[id].GetString("status") == "handling" {
+			late = cases[id]
+			break
+		}
+	}
+	if late == nil {
+		t.Fatal("the fixture has no case signed by B on the second page")
+	}
 	s.Do(t, late, "urge", s.Operator, workflow.Input{Note: "请尽快签收"})
 	row := `#queue button[data-id="` + late.Id + `"]`
 	p.WaitText(row, "催办 1 次")
@@ -134,8 +157,8 @@ func TestWorkbenchLoadMore(t *testing.T) {
 	if got := rowIDs(p); !slices.Equal(got, want) {
 		t.Errorf("after the 催办 the queue changed order or rows:\n got %v\nwant %v", got, want)
 	}
-	for _, id := range want[:120] {
-		if strings.Contains(p.Text(`#queue button[data-id="`+id+`"]`), "催办") {
+	for _, id := range want {
+		if id != late.Id && strings.Contains(p.Text(`#queue button[data-id="`+id+`"]`), "催办") {
 			t.Errorf("the 催办 shows on another row (%s)", cases[id].GetString("ticket"))
 			break
 		}
