@@ -1,6 +1,7 @@
 // 泗阳网络直通车 — code every page shares: the fetch wrapper and its Chinese
 // error messages, loading states and error boxes with a 重试 button, the
-// 大字模式 switch, dates in China time, labels, and small DOM helpers.
+// 大字模式 switch, dates in China time and labels (the DOM helpers are
+// dom.js's, loaded just before).
 // Loaded in <head> (no defer) so that 大字模式 applies before the first paint.
 (function () {
   "use strict";
@@ -41,38 +42,12 @@
 
   // ---- DOM ----------------------------------------------------------------
 
-  // el builds an element; attrs are set as attributes (class, href, …;
-  // true sets a boolean attribute, null/false skips it); children may be
-  // strings (inserted as text, never parsed as HTML), nodes or arrays.
-  SY.el = function (tag, attrs) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      var v = attrs[k];
-      if (v === null || v === undefined || v === false) return;
-      node.setAttribute(k, v === true ? "" : String(v));
-    });
-    for (var i = 2; i < arguments.length; i++) append(node, arguments[i]);
-    return node;
-  };
-  function append(node, child) {
-    if (child === null || child === undefined || child === false) return;
-    if (Array.isArray(child)) { child.forEach(function (c) { append(node, c); }); return; }
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-
-  // fill replaces node's children with the given children (as SY.el takes them).
-  SY.fill = function (node) {
-    node.replaceChildren();
-    for (var i = 1; i < arguments.length; i++) append(node, arguments[i]);
-    return node;
-  };
-
-  SY.$ = function (sel, scope) { return (scope || document).querySelector(sel); };
+  // el, fill, $ and clip are dom.js's (shared with the staff pages).
+  SY.el = DOM.el;
+  SY.fill = DOM.fill;
+  SY.$ = DOM.$;
+  SY.clip = DOM.clip;
   SY.param = function (name) { return new URLSearchParams(location.search).get(name) || ""; };
-  SY.clip = function (s, n) {
-    s = String(s || "").replace(/\s+/g, " ").trim();
-    return s.length > n ? s.slice(0, n) + "…" : s;
-  };
 
   // A polite live region for short confirmations ("已复制").
   SY.announce = function (msg) {

@@ -104,27 +104,14 @@
   }
 
   function renderRows(rows) {
-    var focused = document.activeElement && document.activeElement.getAttribute("data-id");
-    var hadFocus = queue.contains(document.activeElement);
-    if (!rows.length) {
-      ST.fill(queue, el("li", { class: "empty" }, "队列为空。新的工单会自动出现在这里。"));
-      if (hadFocus) document.getElementById("queue-heading").focus();
-      return;
-    }
-    ST.fill(queue, rows.map(function (r) {
+    ST.fillQueue(queue, rows.length ? rows.map(function (r) {
       var a = r.appeal;
       return ST.caseRow(a, [
         el("span", null, ST.kind(a.kind)),
         ST.relName(a, "lead_department") ? el("span", null, "主办：" + ST.relName(a, "lead_department")) : null,
         r.extra || null
       ], open);
-    }));
-    ST.markCurrent(queue, openId);
-    if (hadFocus) {
-      // keep the focus on its row, or on the first one when it left the queue
-      var again = queue.querySelector('button[data-id="' + focused + '"]') || queue.querySelector("button.case");
-      if (again) again.focus();
-    }
+    }) : el("li", { class: "empty" }, "队列为空。新的工单会自动出现在这里。"), openId, document.getElementById("queue-heading"));
   }
 
   // ---- export to Excel --------------------------------------------------------
@@ -248,23 +235,15 @@
 
   // ---- the case -------------------------------------------------------------
 
-  var loading = 0;
   function open(id, refresh) {
-    var token = ++loading;
     if (!refresh) {
       openId = id;
       ST.markCurrent(queue, id);
-      ST.fill(detail, el("p", { class: "muted", role: "status" }, "正在加载…"));
     }
-    ST.loadCase(id, true).then(function (c) {
-      if (token !== loading || openId !== id) return;
-      var y = window.scrollY;
-      var box = ST.renderCase(detail, c, { contact: true, quality: true });
-      addActions(box, c);
-      if (!refresh) ST.$("#case-title", detail).focus();
-      else window.scrollTo(0, y);
-    }).catch(function (err) {
-      if (token === loading) ST.fill(detail, el("p", { class: "form-error", role: "alert" }, ST.message(err)));
+    ST.showCase(detail, id, {
+      fresh: !refresh, central: true,
+      current: function () { return openId === id; },
+      render: function (c) { addActions(ST.renderCase(detail, c, { contact: true, quality: true }), c); }
     });
   }
   function again() { open(openId, true); }

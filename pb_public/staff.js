@@ -36,33 +36,11 @@
 
   // ---- DOM helpers --------------------------------------------------------
 
-  // el builds an element; children that are strings become text (never HTML).
-  ST.el = function (tag, attrs) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      var v = attrs[k];
-      if (v === null || v === undefined || v === false) return;
-      if (k.slice(0, 2) === "on" && typeof v === "function") node.addEventListener(k.slice(2), v);
-      else node.setAttribute(k, v === true ? "" : String(v));
-    });
-    for (var i = 2; i < arguments.length; i++) add(node, arguments[i]);
-    return node;
-  };
-  function add(node, child) {
-    if (child === null || child === undefined || child === false) return;
-    if (Array.isArray(child)) { child.forEach(function (c) { add(node, c); }); return; }
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  ST.fill = function (node) {
-    node.replaceChildren();
-    for (var i = 1; i < arguments.length; i++) add(node, arguments[i]);
-    return node;
-  };
-  ST.$ = function (sel, scope) { return (scope || document).querySelector(sel); };
-  ST.clip = function (s, n) {
-    s = String(s || "").replace(/\s+/g, " ").trim();
-    return s.length > n ? s.slice(0, n) + "…" : s;
-  };
+  // el, fill, $ and clip are dom.js's (shared with the residents' pages).
+  ST.el = DOM.el;
+  ST.fill = DOM.fill;
+  ST.$ = DOM.$;
+  ST.clip = DOM.clip;
 
   // ---- time ---------------------------------------------------------------
 
@@ -119,8 +97,14 @@
     var due = a.sla_due_at ? ST.fmt(a.sla_due_at) : "";
     return { cls: "sla-" + state, word: word, text: ST.STAGE[stage] + "期限 " + due + "（" + word + "）" };
   };
-  // deadline is what queues sort by: the running stage's deadline first.
-  ST.deadline = function (a) { return a.sla_due_at || a.due_finish || a.due_sign || a.due_callback || ""; };
+  // deadline is what queues sort by and show: on the workbench the
+  // department's own open task's (GET /api/workbench/queue gives it as
+  // task.due: 签收 for a task not yet signed, else 办结 — an assisting
+  // department's task runs on its own), else the case's running stage's.
+  ST.deadline = function (a) {
+    var own = a.task && a.task.status !== "done" ? a.task.due : "";
+    return own || a.sla_due_at || a.due_finish || a.due_sign || a.due_callback || "";
+  };
   ST.byDeadline = function (x, y) {
     var dx = ST.deadline(x), dy = ST.deadline(y);
     if (dx && dy) return dx < dy ? -1 : dx > dy ? 1 : 0;
@@ -339,11 +323,32 @@
     return pb.collection(collection).subscribe("*", handler);
   };
   ST.onReconnect = function (f) { reconnects.push(f); };
+  // afterReconnect re-reads who is signed in first: the server closes a
+  // handler's stream when its role or department changes
+  // (plugins/workflow/realtime_staff.go), and a page built for the old
+  // department or role must not go on showing it — it starts again (the
+  // sign-in then admits or refuses the new role). A lost network only
+  // reloads the lists.
+  function afterReconnect(was) {
+    pb.collection("staff").authRefresh().then(function (res) {
+      var now = res.record;
+      if (now.role !== was.role || (now.department || "") !== (was.department || "")) location.reload();
+      else reconnects.forEach(function (f) { f(); });
+    }, function (err) {
+      if (err && (err.status === 401 || err.status === 403 || err.status === 404)) {
+        pb.authStore.clear(); // the account was deleted or disabled
+        location.reload();
+      } else {
+        reconnects.forEach(function (f) { f(); });
+      }
+    });
+  }
   ST.watchConnection = function () {
     var state = document.getElementById("live-state");
+    var signedIn = ST.me() || {};
     pb.realtime.subscribe("PB_CONNECT", function () {
       if (state) state.textContent = "实时更新已连接";
-      if (connectedOnce) reconnects.forEach(function (f) { f(); });
+      if (connectedOnce) afterReconnect(signedIn);
       connectedOnce = true;
     });
     pb.realtime.onDisconnect = function (subs) {
@@ -680,6 +685,44 @@
     list.querySelectorAll("button.case").forEach(function (b) {
       if (b.getAttribute("data-id") === id) b.setAttribute("aria-current", "true");
       else b.removeAttribute("aria-current");
+    });
+  };
+
+  // fillQueue replaces a queue's rows (li elements, or one li saying it is
+  // empty) and marks the open case. A keyboard focus inside the queue stays
+  // on its case's row, or goes to the first row when that case left the
+  // queue, or to heading when no case is left.
+  ST.fillQueue = function (list, rows, openId, heading) {
+    var focused = document.activeElement && document.activeElement.getAttribute("data-id");
+    var hadFocus = list.contains(document.activeElement);
+    ST.fill(list, rows);
+    ST.markCurrent(list, openId);
+    if (!hadFocus) return;
+    var again = list.querySelector('button[data-id="' + focused + '"]') || list.querySelector("button.case") || heading;
+    if (again) again.focus();
+  };
+
+  // showCase loads case id (ST.loadCase) into detail and draws it with
+  // opts.render(c); a later call wins over a slower earlier one. opts.fresh:
+  // a first opening (says 正在加载…, then moves the focus to the case's
+  // heading), else a refresh in place that keeps the scroll position.
+  // opts.central: as platform staff. opts.current(): whether the page
+  // still wants this case when it arrives. opts.failed(err): before the
+  // error is shown.
+  var caseLoads = 0;
+  ST.showCase = function (detail, id, opts) {
+    var token = ++caseLoads;
+    if (opts.fresh) ST.fill(detail, ST.el("p", { class: "muted", role: "status" }, "正在加载…"));
+    return ST.loadCase(id, !!opts.central).then(function (c) {
+      if (token !== caseLoads || (opts.current && !opts.current())) return;
+      var y = window.scrollY;
+      opts.render(c);
+      if (opts.fresh) ST.$("#case-title", detail).focus();
+      else window.scrollTo(0, y);
+    }).catch(function (err) {
+      if (token !== caseLoads) return;
+      if (opts.failed) opts.failed(err);
+      ST.fill(detail, ST.el("p", { class: "form-error", role: "alert" }, ST.message(err)));
     });
   };
 

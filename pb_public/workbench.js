@@ -82,12 +82,23 @@
     button.textContent = "正在加载…";
     fetchPage(next).then(function (page) {
       if (token !== loads) return;
-      page.items.forEach(function (a) { if (!cases[a.id]) cases[a.id] = a; });
+      var added = {}, count = 0;
+      page.items.forEach(function (a) {
+        if (!cases[a.id]) { cases[a.id] = a; added[a.id] = true; count++; }
+      });
       next = page.next;
       render();
+      // The button is gone (disabling it already took the focus away): a
+      // keyboard user goes on at the first case added, where the list grew.
+      var first = Array.prototype.find.call(queue.querySelectorAll("button.case"), function (b) {
+        return added[b.getAttribute("data-id")];
+      });
+      if (first) first.focus();
+      ST.announce("已加载 " + count + " 条工单" + (next ? "" : "，已全部加载"));
     }).catch(function (err) {
       button.disabled = false;
       button.textContent = "加载更多";
+      button.focus();
       ST.announce("加载失败：" + ST.message(err));
     });
   }
@@ -95,13 +106,7 @@
   function render() {
     var list = Object.keys(cases).map(function (id) { return cases[id]; });
     list.sort(view === "done" ? function (x, y) { return x.updated < y.updated ? 1 : -1; } : ST.byDeadline);
-    var focused = document.activeElement && document.activeElement.getAttribute("data-id");
-    var hadFocus = queue.contains(document.activeElement);
-    if (!list.length) {
-      ST.fill(queue, el("li", { class: "empty" }, view === "todo" ? "暂无待办工单。新派单会自动出现在这里。" : "暂无工单。"));
-      return;
-    }
-    ST.fill(queue, list.map(function (a) {
+    var rows = list.map(function (a) {
       var role = myRole(a);
       return ST.caseRow(a, [
         el("span", { class: "tag" }, role === "lead" ? "主办" : "协办"),
@@ -109,12 +114,10 @@
         a.supervise_count ? el("span", { class: "tag sla-overdue" }, "督办 " + a.supervise_count + " 次") : null,
         flags[a.id] ? el("span", { class: "tag new" }, flags[a.id]) : null
       ], openCase);
-    }).concat(next ? [el("li", { class: "more" }, el("button", { type: "button", class: "btn btn-secondary", onclick: function (ev) { loadMore(ev.currentTarget); } }, "加载更多"))] : []));
-    ST.markCurrent(queue, openId);
-    if (hadFocus) {
-      var again = queue.querySelector('button[data-id="' + focused + '"]') || queue.querySelector("button.case");
-      if (again) again.focus();
-    }
+    });
+    if (!rows.length) rows = el("li", { class: "empty" }, view === "todo" ? "暂无待办工单。新派单会自动出现在这里。" : "暂无工单。");
+    else if (next) rows.push(el("li", { class: "more" }, el("button", { type: "button", class: "btn btn-secondary", onclick: function (ev) { loadMore(ev.currentTarget); } }, "加载更多")));
+    ST.fillQueue(queue, rows, openId, document.getElementById("queue-heading"));
   }
 
   // ---- realtime -------------------------------------------------------------
@@ -131,6 +134,8 @@
   function subscribe() {
     ST.live("appeals", function (e) {
       var a = e.record;
+      var old = cases[a.id];
+      if (old && old.task) a.task = old.task; // the department's task comes with the assignments
       if (e.action !== "delete" && myRole(a) && VIEWS[view].indexOf(a.status) >= 0) cases[a.id] = a;
       else delete cases[a.id];
       render();
@@ -154,13 +159,28 @@
     });
     // A department keeps seeing its own tasks after 退单 or 改派 (and only
     // those): this is how its other handlers learn that a case left them.
+    // A task deleted (by maintenance code; never through the API) is
+    // checked the same way.
     ST.live("assignments", function (e) {
       var t = e.record;
-      if (t.department !== dept || (t.status !== "returned" && t.status !== "cancelled")) return;
+      if (t.department !== dept) return;
+      if (e.action !== "delete" && t.status !== "returned" && t.status !== "cancelled") {
+        ownTask(t);
+        return;
+      }
       pb.collection("appeals").getOne(t.appeal).then(function (a) {
         if (!myRole(a)) gone(t);
       }).catch(function () { gone(t); });
     });
+  }
+
+  // ownTask keeps a listed case's row on the department's own task (its
+  // deadline orders the queue), as GET /api/workbench/queue gives it.
+  function ownTask(t) {
+    var a = cases[t.appeal];
+    if (!a || (a.task && a.task.id !== t.id && t.role !== "lead")) return;
+    a.task = { id: t.id, role: t.role, status: t.status, due: t.status === "pending" ? t.due_sign : t.status === "done" ? t.updated : t.due_finish };
+    render();
   }
 
   function gone(t) {
@@ -185,31 +205,27 @@
 
   // ---- the case -------------------------------------------------------------
 
-  var loading = 0;
   function openCase(id, refresh) {
-    var token = ++loading;
     if (!refresh) {
       openId = id;
       delete flags[id];
       render();
-      ST.fill(detail, el("p", { class: "muted", role: "status" }, "正在加载…"));
     }
-    ST.loadCase(id, false).then(function (c) {
-      if (token !== loading || openId !== id) return;
-      var scrollY = window.scrollY;
-      var role = myRole(c.appeal);
-      var actions = ST.renderCase(detail, c, { contact: role === "lead" });
-      if (role === "assist") actions.before(el("p", { class: "muted" }, "本单位为协办单位：协办单位不能查看诉求人联系方式，请将协办意见答复主办单位。"));
-      addActions(actions, c, role);
-      if (!refresh) ST.$("#case-title", detail).focus();
-      else window.scrollTo(0, scrollY);
-    }).catch(function (err) {
-      if (token !== loading) return;
-      if (err && err.status === 404) {
-        delete cases[id];
-        render();
+    ST.showCase(detail, id, {
+      fresh: !refresh,
+      current: function () { return openId === id; },
+      render: function (c) {
+        var role = myRole(c.appeal);
+        var actions = ST.renderCase(detail, c, { contact: role === "lead" });
+        if (role === "assist") actions.before(el("p", { class: "muted" }, "本单位为协办单位：协办单位不能查看诉求人联系方式，请将协办意见答复主办单位。"));
+        addActions(actions, c, role);
+      },
+      failed: function (err) {
+        if (err && err.status === 404) {
+          delete cases[id];
+          render();
+        }
       }
-      ST.fill(detail, el("p", { class: "form-error", role: "alert" }, ST.message(err)));
     });
   }
 

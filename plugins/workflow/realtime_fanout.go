@@ -33,8 +33,9 @@ import (
 // closed). Topics with options (filter, expand, fields) and everyone but
 // handlers keep PocketBase's own per-client broadcast.
 //
-// Not covered: record deletes (only a superuser can delete these records,
-// in the dashboard; an open workbench sees the case gone on its next load).
+// Record deletes take the same path (realtime_delete.go), and a handler
+// whose role or department changes is cut off from it at once
+// (realtime_staff.go).
 
 // departmentTopics are the subscriptions served per department.
 var departmentTopics = map[string]string{
@@ -43,16 +44,26 @@ var departmentTopics = map[string]string{
 	"assignments/*":   "assignments",
 }
 
-// departmentTopicsKey is the realtime client store key holding the topics
-// of departmentTopics this client subscribed to (map[string]bool). It is
-// set or removed on each subscription request, which replaces the whole
-// set of a client's subscriptions.
-const departmentTopicsKey = "siyang.departmentTopics"
+// departmentSubscriptionKey is the realtime client store key holding a
+// handler's *departmentSubscription. It is set or removed on each
+// subscription request, which replaces the whole set of a client's
+// subscriptions.
+const departmentSubscriptionKey = "siyang.departmentSubscription"
+
+// departmentSubscription is what a handler's client subscribed to on the
+// per-department path, and as whom.
+type departmentSubscription struct {
+	topics     map[string]bool // of departmentTopics
+	staff      string          // the handler's staff id
+	department string          // the handler's department when it subscribed
+	tokenKey   string          // its token key then (a new one: password changed, sessions end)
+}
 
 func bindDepartmentRealtime(app core.App) {
 	app.OnRealtimeSubscribeRequest().BindFunc(func(e *core.RealtimeSubscribeRequestEvent) error {
-		e.Client.Unset(departmentTopicsKey)
-		if handlerDepartment(e.Auth) == "" {
+		e.Client.Unset(departmentSubscriptionKey)
+		dept := handlerDepartment(e.Auth)
+		if dept == "" {
 			return e.Next()
 		}
 		moved := map[string]bool{}
@@ -65,21 +76,25 @@ func bindDepartmentRealtime(app core.App) {
 			}
 		}
 		if len(moved) > 0 {
-			e.Client.Set(departmentTopicsKey, moved)
+			e.Client.Set(departmentSubscriptionKey, &departmentSubscription{
+				topics: moved, staff: e.Auth.Id, department: dept, tokenKey: e.Auth.TokenKey(),
+			})
 		}
 		e.Subscriptions = kept
 		return e.Next()
 	})
 	for _, collection := range []string{"appeals", "appeal_events", "assignments"} {
 		app.OnRecordAfterCreateSuccess(collection).BindFunc(func(e *core.RecordEvent) error {
-			broadcastToDepartments(app, "create", e.Record)
+			sendToDepartments(departmentMessages(app, "create", e.Record))
 			return e.Next()
 		})
 		app.OnRecordAfterUpdateSuccess(collection).BindFunc(func(e *core.RecordEvent) error {
-			broadcastToDepartments(app, "update", e.Record)
+			sendToDepartments(departmentMessages(app, "update", e.Record))
 			return e.Next()
 		})
 	}
+	bindDepartmentDeletes(app)
+	bindStaffChanges(app)
 }
 
 // handlerDepartment answers the department of a handler's auth record, or
@@ -91,29 +106,44 @@ func handlerDepartment(auth *core.Record) string {
 	return auth.GetString("department")
 }
 
-// broadcastToDepartments sends record's change to the subscribed handlers
-// of each department that may see it. It runs after the commit (an
-// after-success hook) on the app outside any transaction.
-func broadcastToDepartments(app core.App, action string, record *core.Record) {
-	collection := record.Collection()
-	topic := collection.Name + "/*"
+// departmentDelivery is one message and the handlers it goes to.
+type departmentDelivery struct {
+	clients []subscriptions.Client
+	msg     subscriptions.Message
+}
 
-	// the subscribed handlers, by department
+// subscribedHandlers answers the clients subscribed to topic on the
+// per-department path, by department. A client counts only while its
+// handler is still a handler of the department it subscribed as (its auth
+// record is kept current by PocketBase): a moved clerk gets nothing more
+// even before its connection is closed.
+func subscribedHandlers(app core.App, topic string) map[string][]subscriptions.Client {
 	byDept := map[string][]subscriptions.Client{}
 	for _, client := range app.SubscriptionsBroker().Clients() {
-		moved, _ := client.Get(departmentTopicsKey).(map[string]bool)
-		if !moved[topic] {
+		sub, _ := client.Get(departmentSubscriptionKey).(*departmentSubscription)
+		if sub == nil || !sub.topics[topic] {
 			continue
 		}
 		auth, _ := client.Get(apis.RealtimeClientAuthKey).(*core.Record)
-		if dept := handlerDepartment(auth); dept != "" {
+		if dept := handlerDepartment(auth); dept != "" && dept == sub.department {
 			byDept[dept] = append(byDept[dept], client)
 		}
 	}
+	return byDept
+}
+
+// departmentMessages builds record's change for the subscribed handlers of
+// each department that may see it. app must see the record as committed
+// (for a delete: still there); it only reads.
+func departmentMessages(app core.App, action string, record *core.Record) []departmentDelivery {
+	collection := record.Collection()
+	topic := collection.Name + "/*"
+	byDept := subscribedHandlers(app, topic)
 	if len(byDept) == 0 {
-		return
+		return nil
 	}
 
+	var out []departmentDelivery
 	for _, dept := range concernedDepartments(app, record) {
 		clients := byDept[dept]
 		if len(clients) == 0 {
@@ -133,11 +163,20 @@ func broadcastToDepartments(app core.App, action string, record *core.Record) {
 		if err != nil {
 			continue
 		}
-		msg := subscriptions.Message{Name: topic, Data: data}
-		for _, c := range clients {
+		out = append(out, departmentDelivery{clients: clients, msg: subscriptions.Message{Name: topic, Data: data}})
+	}
+	return out
+}
+
+// sendToDepartments sends each message to its handlers. For a create or
+// update it runs after the commit (an after-success hook) on the app
+// outside any transaction.
+func sendToDepartments(deliveries []departmentDelivery) {
+	for _, d := range deliveries {
+		for _, c := range d.clients {
 			// Send blocks while the client's queue is full, as in
 			// PocketBase's own broadcast
-			go c.Send(msg)
+			go c.Send(d.msg)
 		}
 	}
 }
