@@ -68,11 +68,7 @@ type publicPages struct {
 	gen     uint64 // bumped by every change that can alter a page
 	entries map[string]*publicPage
 	bytes   int
-	// shown holds the record ids in the kept pages: saving one of them
-	// empties the cache even when the save looks private before and after
-	// (a record object saved twice keeps its first Original()).
-	shown map[string]bool
-	now   func() time.Time
+	now     func() time.Time
 }
 
 type publicPage struct {
@@ -84,14 +80,7 @@ type publicPage struct {
 }
 
 func newPublicPages(now func() time.Time) *publicPages {
-	return &publicPages{entries: map[string]*publicPage{}, shown: map[string]bool{}, now: now}
-}
-
-// shows: a kept page holds the record id.
-func (c *publicPages) shows(id string) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.shown[id]
+	return &publicPages{entries: map[string]*publicPage{}, now: now}
 }
 
 // changed empties the cache.
@@ -99,7 +88,6 @@ func (c *publicPages) changed() {
 	c.mu.Lock()
 	c.gen++
 	c.entries = map[string]*publicPage{}
-	c.shown = map[string]bool{}
 	c.bytes = 0
 	c.mu.Unlock()
 }
@@ -139,31 +127,7 @@ func (c *publicPages) finish(key string, e *publicPage, body []byte, contentType
 	c.bytes += len(body)
 	if c.bytes > publicPageMaxBytes {
 		c.entries = map[string]*publicPage{key: e}
-		c.shown = map[string]bool{}
 		c.bytes = len(body)
-	}
-	for _, id := range bodyIDs(body) {
-		c.shown[id] = true
-	}
-}
-
-// bodyIDs answers the values of the "id" keys of a JSON answer (the
-// records' and their expanded relations').
-func bodyIDs(body []byte) []string {
-	var ids []string
-	marker := []byte(`"id":"`)
-	for {
-		i := bytes.Index(body, marker)
-		if i < 0 {
-			return ids
-		}
-		body = body[i+len(marker):]
-		end := bytes.IndexByte(body, '"')
-		if end < 0 {
-			return ids
-		}
-		ids = append(ids, string(body[:end]))
-		body = body[end:]
 	}
 }
 
@@ -196,21 +160,7 @@ func publicPageKey(r *http.Request) (string, bool) {
 	if f := q.Get("filter") + q.Get("sort"); strings.Contains(f, "@") || strings.Contains(f, "_via_") {
 		return "", false
 	}
-	// The ids must be in the answer (see publicPages.shown).
-	if fields := q.Get("fields"); fields != "" && !hasField(fields, "id") && !hasField(fields, "*") {
-		return "", false
-	}
 	return url.Values(q).Encode(), true
-}
-
-// hasField: the fields parameter picks name at the top level.
-func hasField(fields, name string) bool {
-	for _, f := range strings.Split(fields, ",") {
-		if strings.TrimSpace(f) == name {
-			return true
-		}
-	}
-	return false
 }
 
 // publicPagesMiddleware answers a kept page of the public list, or lets

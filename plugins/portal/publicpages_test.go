@@ -32,8 +32,7 @@ func TestPublicPageKey(t *testing.T) {
 		{"@now in the filter", "GET", list + "?filter=created%3C%40now", "", false},
 		{"@collection in the sort", "GET", list + "?sort=%40collection.x", "", false},
 		{"a back-relation", "GET", list + "?filter=replies_via_appeal.id%21%3D%22%22", "", false},
-		{"fields without the id", "GET", list + "?fields=title", "", false},
-		{"all fields", "GET", list + "?fields=*", "", true},
+		{"some fields", "GET", list + "?fields=title", "", true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -74,9 +73,6 @@ func TestPublicPagesShareOneRead(t *testing.T) {
 	c.finish("k", e, []byte(`{"items":[{"id":"a1"}]}`), "application/json")
 	if p := <-got; p == nil || string(p.body) != `{"items":[{"id":"a1"}]}` {
 		t.Fatalf("the second reader read again or got %v", p)
-	}
-	if !c.shows("a1") {
-		t.Error("the kept page's ids are not known")
 	}
 
 	e, owner = c.begin("j")
