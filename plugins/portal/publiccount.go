@@ -150,18 +150,25 @@ func (p *plugin) handlePublicCount(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
+	// The count PocketBase's list would make (same filter resolution,
+	// same COUNT(DISTINCT id)), without also reading a page of rows: for a
+	// filter that matches nothing that read is a second scan.
 	count := func() (int, error) {
 		resolver := core.NewRecordFieldResolver(e.App, collection, &core.RequestInfo{}, true)
-		provider := search.NewProvider(resolver).Query(e.App.RecordQuery(collection)).Page(1).PerPage(1)
+		query := e.App.RecordQuery(collection)
 		if filter != "" {
-			provider.Filter([]search.FilterData{search.FilterData(filter)})
+			expr, err := search.FilterData(filter).BuildExpr(resolver)
+			if err != nil {
+				return 0, err
+			}
+			query.AndWhere(expr)
 		}
-		var records []*core.Record
-		res, err := provider.Exec(&records)
-		if err != nil {
+		if err := resolver.UpdateQuery(query); err != nil {
 			return 0, err
 		}
-		return res.TotalItems, nil
+		var n int
+		err := query.Select("COUNT(DISTINCT [[" + collection.Name + ".id]])").Row(&n)
+		return n, err
 	}
 	n, exact, err := p.publicCounts.get(filter, count)
 	if err != nil {
