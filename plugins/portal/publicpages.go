@@ -18,8 +18,8 @@ import (
 // pages again and again: the newest ten, the newest of a category, a
 // township, a period. Each costs PocketBase a filter parse, a query over
 // the view, building ten records and expanding their category and township
-// (about 1.6 ms of CPU at 1M appeals, several times bare PocketBase's list
-// of a plain collection). The middleware below keeps the JSON PocketBase
+// (about 1.6 ms of work at 1M appeals, several times bare PocketBase's
+// list of a plain collection). The middleware below keeps the JSON PocketBase
 // answered for such a page and answers it again, byte for byte, until
 // something the page shows changes.
 //
@@ -53,8 +53,8 @@ const publicPageHot = 3
 // publicPagesPath is the record list of the public view.
 const publicPagesPath = "/api/collections/public_appeals/records"
 
-// publicPageParams are the query parameters a kept page may have; any
-// other (e.g. a batch of expand of other collections) goes to PocketBase.
+// publicPageParams are the query parameters a kept page may have; a
+// request with any other goes to PocketBase.
 var publicPageParams = map[string]bool{
 	"page": true, "perPage": true, "sort": true, "filter": true, "expand": true, "fields": true, "skipTotal": true,
 }
@@ -182,13 +182,17 @@ func (p *plugin) publicPagesMiddleware() *hook.Handler[*core.RequestEvent] {
 			}
 			tee := &teeWriter{ResponseWriter: e.Response}
 			e.Response = tee
-			err := e.Next()
-			e.Response = tee.ResponseWriter
 			var body []byte
+			// deferred: a panic further down (recovered by PocketBase
+			// outside this middleware) must still wake the waiting readers
+			defer func() {
+				e.Response = tee.ResponseWriter
+				p.publicPages.finish(key, page, body, tee.Header().Get("Content-Type"))
+			}()
+			err := e.Next()
 			if err == nil && tee.status == http.StatusOK && !tee.over {
 				body = tee.buf.Bytes()
 			}
-			p.publicPages.finish(key, page, body, tee.Header().Get("Content-Type"))
 			return err
 		},
 	}
