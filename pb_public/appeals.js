@@ -24,9 +24,11 @@
     });
   });
 
-  function filter() {
+  // since: where a keyword search starts (see the search window below).
+  function filter(since) {
     var parts = [];
     if (params.q) parts.push("(title ~ " + SY.quote(params.q) + " || content ~ " + SY.quote(params.q) + ")");
+    if (params.q && since) parts.push("created >= " + SY.quote(since));
     if (params.category) parts.push("category = " + SY.quote(params.category));
     if (params.region) parts.push("region = " + SY.quote(params.region));
     var group = SY.PUBLIC_STATUS[params.status];
@@ -39,24 +41,34 @@
   // The rows come without a total (skipTotal: counting every public appeal
   // on each view is what made the list slow at scale); the pager's total
   // comes from /api/portal/public-appeals/count, kept by the server and
-  // marked 约 when it predates the latest change.
+  // marked 约 when it predates the latest change. Both are asked without
+  // the resident's sign-in: the list is the same for everyone, and the
+  // server answers guests' hot pages from memory.
+  // A keyword cannot use an index, so it searches the newest public
+  // appeals only (the server's search window), and the page says so.
   SY.load($("#list"), function () {
-    var f = filter(), page = SY.page();
-    return Promise.all([
-      SY.records("public_appeals", {
-        filter: f, sort: "-created", page: page, perPage: 10, skipTotal: 1,
-        expand: "category,region", fields: SY.APPEAL_FIELDS
-      }),
-      SY.api("/api/portal/public-appeals/count?" + new URLSearchParams({ filter: f }).toString())
-    ]).then(function (r) {
-      var res = r[0], total = Math.max(r[1].totalItems, (page - 1) * 10 + res.items.length);
-      res.totalItems = total;
-      res.totalPages = Math.ceil(total / 10);
-      res.approximate = !r[1].exact;
-      return res;
+    var page = SY.page();
+    var windowed = params.q ? SY.api("/api/portal/public-appeals/search-window", { auth: false }) : Promise.resolve(null);
+    return windowed.then(function (w) {
+      var f = filter(w && w.since);
+      return Promise.all([
+        SY.api("/api/collections/public_appeals/records?" + new URLSearchParams({
+          filter: f, sort: "-created", page: page, perPage: 10, skipTotal: 1,
+          expand: "category,region", fields: SY.APPEAL_FIELDS
+        }).toString(), { auth: false }),
+        SY.api("/api/portal/public-appeals/count?" + new URLSearchParams({ filter: f }).toString(), { auth: false })
+      ]).then(function (r) {
+        var res = r[0], total = Math.max(r[1].totalItems, (page - 1) * 10 + res.items.length);
+        res.totalItems = total;
+        res.totalPages = Math.ceil(total / 10);
+        res.approximate = !r[1].exact;
+        res.searchWindow = w;
+        return res;
+      });
     });
   }, function (res, box) {
     var filtered = Object.keys(params).some(function (k) { return params[k]; });
+    if (res.searchWindow && res.searchWindow.since) box.append(SY.searchScope(res.searchWindow));
     box.append(
       SY.list(res.items, SY.appealItem, filtered ? "没有符合条件的诉求，请换个条件试试。" : "暂无公开诉求。"),
       SY.pager(res, function (n) { return SY.withParam("page", n); }));

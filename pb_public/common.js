@@ -354,6 +354,12 @@
   };
   SY.ARTICLE_FIELDS = "id,title,kind,summary,published_at,pinned,expand.department.name";
   SY.APPEAL_FIELDS = "id,ticket,title,status,created,reply,expand.category.name,expand.region.name";
+  // searchScope says what a keyword search of the public appeals covered:
+  // w is /api/portal/public-appeals/search-window's answer (since "": all).
+  SY.searchScope = function (w) {
+    return SY.el("p", { class: "muted search-scope" }, "关键词只在 " + SY.formatDate(w.since, true) + " 以来的公开诉求（最近 " +
+      w.appeals + " 条）中查找；更早的诉求请按分类、乡镇（街道）或办理状态查看。");
+  };
 
   // pager links to the other pages of a list; href(n) answers page n's URL.
   SY.pager = function (res, href) {

@@ -86,6 +86,12 @@ func TestPublicAppealsInBrowser(t *testing.T) {
 		t.Errorf("the hostile title is not shown as text: %q", p.Text("#list"))
 	}
 	checkPage(t, p, "appeals")
+	// The search page: the same keyword, its kept count.
+	p.Go(s.url + "/search.html?q=" + "井盖")
+	p.WaitText("#appeals", "找到 1 条")
+	if !strings.Contains(p.Text("#appeals"), `<img src=x onerror="window.__xss=1">井盖缺失`) {
+		t.Errorf("search: %q", p.Text("#appeals"))
+	}
 
 	// One appeal: the masked text and the reply, as text.
 	p.Go(s.url + "/appeal.html?id=" + replied.Id)

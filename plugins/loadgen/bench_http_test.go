@@ -83,6 +83,8 @@ func scaleEnv(b *testing.B) (*testenv.Env, int) {
 //	public/category     a category's newest 10 + count |
 //	public/with-total   newest 10 with PocketBase's    | bare: newest 10 with total
 //	                    total (the list before)        |
+//	public/home-replies the home page's latest replies |
+//	public/search/...   keyword search, rows + count   |
 //	track               POST /api/track                | bare: GET one record by id
 //	mine                GET /api/residents/appeals     | bare: indexed filter, newest 10
 //	metrics             GET /api/analytics/metrics     | (no counterpart)
@@ -155,6 +157,48 @@ func BenchmarkAtScale(b *testing.B) {
 	run("public/with-total", func(int64) (int, error) {
 		return c.do("GET", "/api/collections/public_appeals/records?page=1&perPage=10&sort=-created&expand=category,region", nil, "")
 	})
+	// The home page's latest public replies (home.js).
+	home := url.QueryEscape(`(status = "closed" || status = "callback") && reply != ""`)
+	run("public/home-replies", func(int64) (int, error) {
+		return c.do("GET", "/api/collections/public_appeals/records?perPage=5&skipTotal=1&sort=-replied_at,-created&expand=category,region&filter="+home, nil, "")
+	})
+	// Keyword search as search.js asks: rows and count within the search
+	// window. "miss": a different word each time, found nowhere, so no kept
+	// page or count helps and the whole window is read (the worst case);
+	// "hit": one common word, asked again and again. "unbounded": the way
+	// search.js asked before (every public appeal, PocketBase's total).
+	since := searchSince(b, c)
+	keyword := func(word string, window bool) string {
+		q := fmt.Sprintf(`(title ~ "%s" || content ~ "%s")`, word, word)
+		if window && since != "" {
+			q += fmt.Sprintf(` && created >= "%s"`, since)
+		}
+		return url.QueryEscape(q)
+	}
+	for _, line := range []struct {
+		name   string
+		word   func(i int64) string
+		window bool
+		total  bool
+	}{
+		{"public/search/miss", func(i int64) string { return fmt.Sprintf("无此词%d", i) }, true, false},
+		{"public/search/hit", func(int64) string { return "路灯" }, true, false},
+		{"public/search/unbounded", func(i int64) string { return fmt.Sprintf("无此词%d", i) }, false, true},
+	} {
+		run(line.name, func(i int64) (int, error) {
+			f := keyword(line.word(i), line.window)
+			skip := "&skipTotal=1"
+			if line.total {
+				skip = ""
+			}
+			n, err := c.do("GET", "/api/collections/public_appeals/records?perPage=10&sort=-created&expand=category,region&filter="+f+skip, nil, "")
+			if err != nil || line.total {
+				return n, err
+			}
+			m, err := c.do("GET", "/api/portal/public-appeals/count?filter="+f, nil, "")
+			return n + m, err
+		})
+	}
 	run("bare/public", func(int64) (int, error) {
 		return c.do("GET", "/api/collections/bare/records?page=1&perPage=10&skipTotal=1&sort=-created", nil, "")
 	})
@@ -365,4 +409,29 @@ func someTickets(b *testing.B, env *testenv.Env, n int) []string {
 		b.Fatal(err)
 	}
 	return list
+}
+
+// searchSince answers where keyword searches of the public list start
+// (/api/portal/public-appeals/search-window; "" for all).
+func searchSince(b *testing.B, c *client) string {
+	res, err := c.http.Get(c.base + "/api/portal/public-appeals/search-window")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK { // a build without the window
+		b.Logf("no search window: %s", res.Status)
+		return ""
+	}
+	// (a build without the endpoint may also answer a page: not JSON)
+	var w struct {
+		Since   string `json:"since"`
+		Appeals int    `json:"appeals"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&w); err != nil {
+		b.Logf("no search window: %v", err)
+		return ""
+	}
+	b.Logf("search window: the newest %d public appeals, since %q", w.Appeals, w.Since)
+	return w.Since
 }

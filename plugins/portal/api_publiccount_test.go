@@ -32,15 +32,22 @@ func TestPublicCountScenarios(t *testing.T) {
 	secret := testenv.SampleSubmission()
 	secret.Confidential = true
 	base.ReachWith(t, workflow.Handling, secret)
+	urban := testenv.SampleSubmission()
+	urban.Category = "urban"
+	base.ReachWith(t, workflow.Closed, urban)
 
 	runScenarios(t, base, []tests.ApiScenario{
 		{
 			Name: "everything public: accepted, consented, not 保密", Method: "GET", URL: countURL(""),
-			ExpectedStatus: 200, ExpectedContent: []string{`"totalItems":3`, `"exact":true`},
+			ExpectedStatus: 200, ExpectedContent: []string{`"totalItems":4`, `"exact":true`},
 		},
 		{
 			Name: "by state, as the list filters", Method: "GET", URL: countURL(`status = "handling"`),
 			ExpectedStatus: 200, ExpectedContent: []string{`"totalItems":2`},
+		},
+		{
+			Name: "by a relation's field (a join)", Method: "GET", URL: countURL(`category.code = "urban"`),
+			ExpectedStatus: 200, ExpectedContent: []string{`"totalItems":1`},
 		},
 		{
 			Name: "nothing matches", Method: "GET", URL: countURL(`title ~ "没有这样的标题"`),

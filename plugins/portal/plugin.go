@@ -31,6 +31,12 @@ type Config struct {
 	// SimilarThreshold is the lowest bigram cosine similarity worth showing
 	// a resident. Zero means 0.15.
 	SimilarThreshold float64
+
+	// SearchWindow is how many of the newest public appeals a keyword
+	// search of the public list covers (a keyword cannot use an index, so
+	// searching every appeal grows with the table: seconds at 1M). The
+	// pages say what was searched. Zero means 20,000.
+	SearchWindow int
 }
 
 type plugin struct {
@@ -38,6 +44,10 @@ type plugin struct {
 	config Config
 	// publicCounts keeps the public list's totals (publiccount.go).
 	publicCounts *publicCounts
+	// publicPages keeps the public list's hot pages (publicpages.go).
+	publicPages *publicPages
+	// searchWindow keeps where keyword searches start (searchwindow.go).
+	searchWindow searchWindow
 }
 
 // MustRegister is Register that panics on error.
@@ -62,13 +72,17 @@ func Register(app core.App, config Config) error {
 	if config.SimilarThreshold <= 0 {
 		config.SimilarThreshold = 0.15
 	}
+	if config.SearchWindow <= 0 {
+		config.SearchWindow = 20_000
+	}
 	p := &plugin{app: app, config: config, publicCounts: newPublicCounts()}
+	p.publicPages = newPublicPages(p.now)
 
 	bindArticles(app, config.Now)
 	bindSlotGuards(app)
 	bindAppointmentGuards(app)
 	bindKnowledgeHits(app)
-	p.bindPublicCounts(app)
+	p.bindPublicChanges(app)
 
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		e.Router.POST("/api/portal/appointments", p.handleBook)
@@ -80,6 +94,8 @@ func Register(app core.App, config Config) error {
 		e.Router.GET("/api/portal/scorecards", p.handleScorecards)
 		e.Router.GET("/api/portal/similar", p.handleSimilar)
 		e.Router.GET("/api/portal/public-appeals/count", p.handlePublicCount)
+		e.Router.GET("/api/portal/public-appeals/search-window", p.handleSearchWindow)
+		e.Router.Bind(p.publicPagesMiddleware())
 		return e.Next()
 	})
 	return nil

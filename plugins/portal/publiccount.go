@@ -19,13 +19,14 @@ import (
 // the total, which is counted once and then kept.
 //
 // What empties the cache: any saved or deleted appeal that is or was
-// public (accepted, consented, not 保密), any change of a reply, category
-// or township (the view shows replies; filters may name a category's or
-// township's fields), through the record hooks below. A count computed
-// before such a change is still answered, marked as approximate (the page
-// says 约), while one recount runs in the background; so a busy platform
-// recounts at most once per filter at a time, and a quiet one answers the
-// exact figure from memory. Changes that bypass the hooks (plain SQL: the
+// public (accepted, consented, not 保密) whose shown columns or publicity
+// changed, any change of a reply, category, township or department (the
+// view shows replies; filters may name a relation's fields), through the
+// record hooks of publicchanges.go. A count computed before such a change
+// is still answered, marked as approximate (the page says 约), while one
+// recount runs in the background; so a busy platform recounts at most once
+// per filter at a time, and a quiet one answers the exact figure from
+// memory. Changes that bypass the hooks (plain SQL: the
 // load generator, manual repairs) are seen after publicCountMaxAge.
 
 // publicCountMaxAge bounds how long a count is trusted without any change
@@ -39,12 +40,6 @@ const publicCountMaxKeys = 500
 // after a change (a county's table), so the figure is exact; a slower one
 // is answered as 约 while it is redone in the background.
 const publicCountSyncBelow = 50 * time.Millisecond
-
-// publicStatuses are the states the public_appeals view shows.
-var publicStatuses = map[string]bool{
-	"accepted": true, "dispatched": true, "handling": true, "suspended": true,
-	"replied": true, "callback": true, "closed": true,
-}
 
 type publicCounts struct {
 	mu        sync.Mutex
@@ -142,31 +137,6 @@ func (c *publicCounts) get(filter string, count func() (int, error)) (int, bool,
 	return e.n, false, nil
 }
 
-// bindPublicCounts empties the cache on the changes that can alter a count.
-func (p *plugin) bindPublicCounts(app core.App) {
-	isPublic := func(r *core.Record) bool {
-		return r != nil && r.GetBool("public_consent") && !r.GetBool("confidential") && publicStatuses[r.GetString("status")]
-	}
-	appeal := func(e *core.RecordEvent) error {
-		if isPublic(e.Record) || isPublic(e.Record.Original()) {
-			p.publicCounts.changed()
-		}
-		return e.Next()
-	}
-	app.OnRecordAfterCreateSuccess("appeals").BindFunc(appeal)
-	app.OnRecordAfterUpdateSuccess("appeals").BindFunc(appeal)
-	app.OnRecordAfterDeleteSuccess("appeals").BindFunc(appeal)
-	other := func(e *core.RecordEvent) error {
-		p.publicCounts.changed()
-		return e.Next()
-	}
-	for _, name := range []string{"replies", "categories", "regions"} {
-		app.OnRecordAfterCreateSuccess(name).BindFunc(other)
-		app.OnRecordAfterUpdateSuccess(name).BindFunc(other)
-		app.OnRecordAfterDeleteSuccess(name).BindFunc(other)
-	}
-}
-
 // handlePublicCount runs GET /api/portal/public-appeals/count?filter=F:
 // how many public appeals the public list shows for the same filter (the
 // PocketBase filter syntax of /api/collections/public_appeals/records), and
@@ -180,18 +150,25 @@ func (p *plugin) handlePublicCount(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
+	// The count PocketBase's list would make (same filter resolution,
+	// same COUNT(DISTINCT id)), without also reading a page of rows: for a
+	// filter that matches nothing that read is a second scan.
 	count := func() (int, error) {
 		resolver := core.NewRecordFieldResolver(e.App, collection, &core.RequestInfo{}, true)
-		provider := search.NewProvider(resolver).Query(e.App.RecordQuery(collection)).Page(1).PerPage(1)
+		query := e.App.RecordQuery(collection)
 		if filter != "" {
-			provider.Filter([]search.FilterData{search.FilterData(filter)})
+			expr, err := search.FilterData(filter).BuildExpr(resolver)
+			if err != nil {
+				return 0, err
+			}
+			query.AndWhere(expr)
 		}
-		var records []*core.Record
-		res, err := provider.Exec(&records)
-		if err != nil {
+		if err := resolver.UpdateQuery(query); err != nil {
 			return 0, err
 		}
-		return res.TotalItems, nil
+		var n int
+		err := query.Select("COUNT(DISTINCT [[" + collection.Name + ".id]])").Row(&n)
+		return n, err
 	}
 	n, exact, err := p.publicCounts.get(filter, count)
 	if err != nil {

@@ -1,0 +1,232 @@
+package portal
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+)
+
+// The public list (appeals.html, the home page, search.html) asks
+// PocketBase's record list of the public_appeals view for the same few
+// pages again and again: the newest ten, the newest of a category, a
+// township, a period. Each costs PocketBase a filter parse, a query over
+// the view, building ten records and expanding their category and township
+// (about 1.6 ms of work at 1M appeals, several times bare PocketBase's
+// list of a plain collection). The middleware below keeps the JSON PocketBase
+// answered for such a page and answers it again, byte for byte, until
+// something the page shows changes.
+//
+// What empties the cache (publicchanges.go): any saved or deleted appeal
+// that is or was public whose shown columns or publicity changed (so a
+// case made 保密 or withdrawn from publication disappears at once), any
+// change of a reply, category, township or department. Changes that
+// bypass the record hooks (plain SQL) are seen after publicPageMaxAge.
+//
+// Only guests' requests are kept: a signed-in request may see more of an
+// expanded category or township through their view rules, so it always
+// goes to PocketBase (the pages ask for public lists without their token).
+// A page answered from memory is not counted by PocketBase's per-collection
+// rate limiter, which runs inside the record list handler; it costs less
+// than the limiter's own check.
+
+// publicPageMaxAge bounds how long a page is answered without any change
+// seen by the hooks.
+const publicPageMaxAge = time.Minute
+
+// publicPageMaxBytes bounds the memory of the kept pages: past it the
+// cache starts empty. publicPageMaxBody: a larger answer is not kept.
+const (
+	publicPageMaxBytes = 8 << 20
+	publicPageMaxBody  = 256 << 10
+)
+
+// publicPageHot is the deepest page kept: people read the first pages.
+const publicPageHot = 3
+
+// publicPagesPath is the record list of the public view.
+const publicPagesPath = "/api/collections/public_appeals/records"
+
+// publicPageParams are the query parameters a kept page may have; a
+// request with any other goes to PocketBase.
+var publicPageParams = map[string]bool{
+	"page": true, "perPage": true, "sort": true, "filter": true, "expand": true, "fields": true, "skipTotal": true,
+}
+
+// publicPageExpand are the relations a kept page may expand: their
+// collections' changes empty the cache.
+var publicPageExpand = map[string]bool{"category": true, "region": true, "lead_department": true}
+
+type publicPages struct {
+	mu      sync.Mutex
+	gen     uint64 // bumped by every change that can alter a page
+	entries map[string]*publicPage
+	bytes   int
+	now     func() time.Time
+}
+
+type publicPage struct {
+	gen         uint64 // the generation the page was read at
+	at          time.Time
+	ready       chan struct{} // closed once the first reader has the answer
+	body        []byte        // nil: the answer was not a kept 200
+	contentType string
+}
+
+func newPublicPages(now func() time.Time) *publicPages {
+	return &publicPages{entries: map[string]*publicPage{}, now: now}
+}
+
+// changed empties the cache.
+func (c *publicPages) changed() {
+	c.mu.Lock()
+	c.gen++
+	c.entries = map[string]*publicPage{}
+	c.bytes = 0
+	c.mu.Unlock()
+}
+
+// begin answers the kept page for key, or a new entry that the caller
+// must fill (owner true). Readers that come while the owner reads wait for
+// its answer instead of reading the same page again.
+func (c *publicPages) begin(key string) (page *publicPage, owner bool) {
+	c.mu.Lock()
+	e := c.entries[key]
+	if e != nil && e.gen == c.gen && c.now().Sub(e.at) < publicPageMaxAge {
+		c.mu.Unlock()
+		<-e.ready
+		return e, false
+	}
+	e = &publicPage{gen: c.gen, at: c.now(), ready: make(chan struct{})}
+	c.entries[key] = e
+	c.mu.Unlock()
+	return e, true
+}
+
+// finish records the owner's answer (body nil: not kept) and wakes the
+// readers waiting for it. A page read before a change is handed to those
+// readers (they asked before it) but not kept.
+func (c *publicPages) finish(key string, e *publicPage, body []byte, contentType string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e.body, e.contentType = body, contentType
+	close(e.ready)
+	if c.entries[key] != e {
+		return
+	}
+	if body == nil || e.gen != c.gen {
+		delete(c.entries, key)
+		return
+	}
+	c.bytes += len(body)
+	if c.bytes > publicPageMaxBytes {
+		c.entries = map[string]*publicPage{key: e}
+		c.bytes = len(body)
+	}
+}
+
+// publicPageKey answers the cache key of a request for the public list, or
+// false when the request is not one that is kept.
+func publicPageKey(r *http.Request) (string, bool) {
+	if r.Method != http.MethodGet || r.URL.Path != publicPagesPath || r.Header.Get("Authorization") != "" {
+		return "", false
+	}
+	q := r.URL.Query()
+	for name, values := range q {
+		if !publicPageParams[name] || len(values) != 1 {
+			return "", false
+		}
+	}
+	if page := q.Get("page"); page != "" {
+		if n, err := strconv.Atoi(page); err != nil || n < 1 || n > publicPageHot {
+			return "", false
+		}
+	}
+	if expand := q.Get("expand"); expand != "" {
+		for _, rel := range strings.Split(expand, ",") {
+			if !publicPageExpand[strings.TrimSpace(rel)] {
+				return "", false
+			}
+		}
+	}
+	// @now, @request and @collection make a page depend on the clock, the
+	// requester or other collections; _via_ on other collections' rows.
+	if f := q.Get("filter") + q.Get("sort"); strings.Contains(f, "@") || strings.Contains(f, "_via_") {
+		return "", false
+	}
+	return url.Values(q).Encode(), true
+}
+
+// publicPagesMiddleware answers a kept page of the public list, or lets
+// PocketBase answer it and keeps the answer.
+func (p *plugin) publicPagesMiddleware() *hook.Handler[*core.RequestEvent] {
+	return &hook.Handler[*core.RequestEvent]{
+		Id: "siyangPublicPages",
+		Func: func(e *core.RequestEvent) error {
+			key, ok := publicPageKey(e.Request)
+			if !ok {
+				return e.Next()
+			}
+			page, owner := p.publicPages.begin(key)
+			if !owner {
+				if page.body == nil {
+					return e.Next()
+				}
+				return e.Blob(http.StatusOK, page.contentType, page.body)
+			}
+			tee := &teeWriter{ResponseWriter: e.Response}
+			e.Response = tee
+			var body []byte
+			// deferred: a panic further down (recovered by PocketBase
+			// outside this middleware) must still wake the waiting readers
+			defer func() {
+				e.Response = tee.ResponseWriter
+				p.publicPages.finish(key, page, body, tee.Header().Get("Content-Type"))
+			}()
+			err := e.Next()
+			if err == nil && tee.status == http.StatusOK && !tee.over {
+				body = tee.buf.Bytes()
+			}
+			return err
+		},
+	}
+}
+
+// teeWriter passes an answer on and keeps a copy of it.
+type teeWriter struct {
+	http.ResponseWriter
+	status int
+	buf    bytes.Buffer
+	over   bool // larger than publicPageMaxBody: not kept
+}
+
+func (w *teeWriter) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *teeWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	if !w.over {
+		if w.buf.Len()+len(b) > publicPageMaxBody {
+			w.over = true
+			w.buf = bytes.Buffer{}
+		} else {
+			w.buf.Write(b)
+		}
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets PocketBase find its own writer (status, flush).
+func (w *teeWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
