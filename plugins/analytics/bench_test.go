@@ -136,7 +136,7 @@ func BenchmarkMetrics(b *testing.B) {
 		for _, by := range dims {
 			b.Run(fmt.Sprintf("rollup/%s/%s", p.name, by), func(b *testing.B) {
 				for i := 0; i < b.N; i++ {
-					f, err := analytics.Answer(env.App, p.pr, by, analytics.Scope{}, now)
+					f, err := env.Analytics.Answer(p.pr, by, analytics.Scope{}, now)
 					if err != nil {
 						b.Fatal(err)
 					}

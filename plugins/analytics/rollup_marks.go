@@ -24,9 +24,12 @@ type marks struct {
 	seq       uint64
 	last      map[string]uint64
 	persisted map[string]bool
+	written   func() // called after a mark is written to the database
 }
 
-func newMarks() *marks { return &marks{last: map[string]uint64{}, persisted: map[string]bool{}} }
+func newMarks(written func()) *marks {
+	return &marks{last: map[string]uint64{}, persisted: map[string]bool{}, written: written}
+}
 
 // mark records months as dirty.
 func (k *marks) mark(app core.App, months ...string) error {
@@ -45,6 +48,9 @@ func (k *marks) mark(app core.App, months ...string) error {
 			return err
 		}
 		k.persisted[m] = true
+		// A month with no cells yet, or a rebuild due, is answered live
+		// from now on: the kept answers are void.
+		k.written()
 	}
 	return nil
 }
@@ -200,6 +206,8 @@ type RollupResult struct {
 func (p *Plugin) RefreshRollup() (RollupResult, error) {
 	p.rollupMu.Lock()
 	defer p.rollupMu.Unlock()
+	// Whatever this run replaces, the answers kept so far are void after it.
+	defer p.answers.invalidate()
 	start := p.marks.since()
 	now := p.now()
 	var states []struct {
@@ -229,18 +237,28 @@ func (p *Plugin) RefreshRollup() (RollupResult, error) {
 			due = append(due, s.Month)
 		}
 	}
+	res := RollupResult{Rebuilt: full, Months: due}
 	if full {
+		res.Months = nil
 		if err := rebuild(p.app, now, p.marks.guard(start)); err != nil {
 			return RollupResult{}, err
 		}
-		return RollupResult{Rebuilt: true}, nil
-	}
-	for _, m := range due {
-		if err := refreshMonth(p.app, m, now, p.marks.guard(start)); err != nil {
-			return RollupResult{}, err
+	} else {
+		for _, m := range due {
+			if err := refreshMonth(p.app, m, now, p.marks.guard(start)); err != nil {
+				return RollupResult{}, err
+			}
 		}
 	}
-	return RollupResult{Months: due}, nil
+	// 在办/超期 as of this run (rollup_open.go); a failed snapshot leaves
+	// none, so they are computed live rather than left old.
+	open, err := takeOpenSnapshot(p.app, sqlTime(now))
+	if err != nil {
+		p.open.Store(nil)
+		return RollupResult{}, err
+	}
+	p.open.Store(open)
+	return res, nil
 }
 
 // deadlinePassed: a lead assignment of the month reached its 签收 deadline

@@ -45,7 +45,7 @@ func rollupEnv(t *testing.T) (*metricsEnv, string) {
 func same(t *testing.T, what string, got, want *analytics.Figures) {
 	t.Helper()
 	g, w := *got, *want
-	g.AsOf, w.AsOf, g.Rollup, w.Rollup = "", "", false, false
+	g.AsOf, w.AsOf, g.OpenAsOf, w.OpenAsOf, g.Rollup, w.Rollup = "", "", "", "", false, false
 	gj, _ := json.Marshal(g)
 	wj, _ := json.Marshal(w)
 	if string(gj) != string(wj) {
@@ -91,7 +91,7 @@ func TestRollupAnswersEqualLiveFigures(t *testing.T) {
 	}
 	for _, q := range served {
 		what := fmt.Sprintf("%s by %s in %+v", q.pr.Label, q.by, q.scope)
-		got, err := analytics.Answer(m.App, q.pr, q.by, q.scope, now)
+		got, err := m.Analytics.Answer(q.pr, q.by, q.scope, now)
 		if err != nil {
 			t.Fatal(what, err)
 		}
@@ -112,7 +112,7 @@ func TestRollupAnswersEqualLiveFigures(t *testing.T) {
 		{days, analytics.ByCategory, analytics.Scope{}},
 		{days, analytics.ByTotal, analytics.Scope{Township: m.T1}},
 	} {
-		got, err := analytics.Answer(m.App, q.pr, q.by, q.scope, now)
+		got, err := m.Analytics.Answer(q.pr, q.by, q.scope, now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -122,7 +122,7 @@ func TestRollupAnswersEqualLiveFigures(t *testing.T) {
 	}
 
 	// the known answers hold through the roll-up too
-	f, err := analytics.Answer(m.App, nov, analytics.ByDepartment, analytics.Scope{}, now)
+	f, err := m.Analytics.Answer(nov, analytics.ByDepartment, analytics.Scope{}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +139,7 @@ func TestRollupSeesChangesAfterARefresh(t *testing.T) {
 	nov := analytics.MonthPeriod(at(1, 0, 0))
 	ask := func(now time.Time) *analytics.Figures {
 		t.Helper()
-		f, err := analytics.Answer(m.App, nov, analytics.ByDepartment, analytics.Scope{}, now)
+		f, err := m.Analytics.Answer(nov, analytics.ByDepartment, analytics.Scope{}, now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -229,14 +229,14 @@ func TestRollupSeesChangesAfterARefresh(t *testing.T) {
 	}
 
 	// the new case is in hand in T1's village: 在办 of T1 (a snapshot, live)
-	town, err := analytics.Answer(m.App, nov, analytics.ByTownship, analytics.Scope{}, at(27, 9, 0))
+	town, err := m.Analytics.Answer(nov, analytics.ByTownship, analytics.Scope{}, at(27, 9, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if t1 := rowOf(t, town, m.T1); t1.Open != 1 {
 		t.Errorf("T1 在办 %d, want 1 (the case in its village)", t1.Open)
 	}
-	inT1, err := analytics.Answer(m.App, nov, analytics.ByDepartment, analytics.Scope{Township: m.T1}, at(27, 9, 0))
+	inT1, err := m.Analytics.Answer(nov, analytics.ByDepartment, analytics.Scope{Township: m.T1}, at(27, 9, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,7 +250,7 @@ func TestRollupSeesChangesAfterARefresh(t *testing.T) {
 	if _, err := m.App.DB().NewQuery("INSERT INTO metric_months (id, month, dirty, as_of) VALUES ('rollupdec000001', '2026-12', 1, '') ON CONFLICT (month) DO UPDATE SET dirty = 1").Execute(); err != nil {
 		t.Fatal(err)
 	}
-	f, err := analytics.Answer(m.App, dec, analytics.ByTotal, analytics.Scope{}, time.Date(2026, 12, 2, 10, 0, 0, 0, testenv.China))
+	f, err := m.Analytics.Answer(dec, analytics.ByTotal, analytics.Scope{}, time.Date(2026, 12, 2, 10, 0, 0, 0, testenv.China))
 	if err != nil {
 		t.Fatal(err)
 	}
