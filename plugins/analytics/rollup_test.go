@@ -53,20 +53,21 @@ func same(t *testing.T, what string, got, want *analytics.Figures) {
 	}
 }
 
-func TestRollupAnswersEqualLiveFigures(t *testing.T) {
-	m, cat := rollupEnv(t)
-	now := at(25, 9, 0)
+// question is one metrics question: a period, a breakdown, a scope.
+type question struct {
+	pr    analytics.Period
+	by    analytics.Dimension
+	scope analytics.Scope
+}
+
+// servedQuestions are the questions the roll-up answers (docs/metrics.md):
+// each period and breakdown in the fixture's scopes, and spans of days.
+func servedQuestions(m *metricsEnv, cat string) []question {
 	cn := testenv.China
-	nov := analytics.MonthPeriod(now)
+	nov := analytics.MonthPeriod(at(1, 0, 0))
 	year := analytics.Period{Label: "2026", From: time.Date(2026, 1, 1, 0, 0, 0, 0, cn), To: time.Date(2027, 1, 1, 0, 0, 0, 0, cn)}
 	octNov := analytics.Period{Label: "2026-10-01~2026-11-30", From: time.Date(2026, 10, 1, 0, 0, 0, 0, cn), To: time.Date(2026, 12, 1, 0, 0, 0, 0, cn)}
 	days := analytics.Period{Label: "2026-11-03~2026-11-20", From: at(3, 0, 0), To: at(21, 0, 0)}
-
-	type question struct {
-		pr    analytics.Period
-		by    analytics.Dimension
-		scope analytics.Scope
-	}
 	var served []question
 	for _, pr := range []analytics.Period{nov, year, octNov} {
 		for _, by := range analytics.Dimensions {
@@ -89,7 +90,14 @@ func TestRollupAnswersEqualLiveFigures(t *testing.T) {
 			served = append(served, question{days, by, s})
 		}
 	}
-	for _, q := range served {
+	return served
+}
+
+// sameAsLive asks every question of the roll-up and live at now: every
+// answer comes from the roll-up and equals the live one field by field.
+func sameAsLive(t *testing.T, m *metricsEnv, questions []question, now time.Time) {
+	t.Helper()
+	for _, q := range questions {
 		what := fmt.Sprintf("%s by %s in %+v", q.pr.Label, q.by, q.scope)
 		got, err := m.Analytics.Answer(q.pr, q.by, q.scope, now)
 		if err != nil {
@@ -104,6 +112,14 @@ func TestRollupAnswersEqualLiveFigures(t *testing.T) {
 		}
 		same(t, what, got, want)
 	}
+}
+
+func TestRollupAnswersEqualLiveFigures(t *testing.T) {
+	m, cat := rollupEnv(t)
+	now := at(25, 9, 0)
+	nov := analytics.MonthPeriod(now)
+	days := analytics.Period{Label: "2026-11-03~2026-11-20", From: at(3, 0, 0), To: at(21, 0, 0)}
+	sameAsLive(t, m, servedQuestions(m, cat), now)
 
 	// the figures the roll-up cannot hold are computed live, and right
 	for _, q := range []question{
