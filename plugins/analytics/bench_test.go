@@ -125,6 +125,58 @@ func BenchmarkMetrics(b *testing.B) {
 			}
 		}
 	})
+	// the job's usual run: one appeal answered on the current month's last
+	// day changed through the app (its hooks mark that day), then the run
+	// recomputes that day (and the days since the last run), not the month
+	b.Run("refresh-day", func(b *testing.B) {
+		var ids []string
+		cur := analytics.MonthPeriod(now)
+		if err := env.App.DB().NewQuery(`SELECT id FROM appeals WHERE replied_at >= {:from} AND replied_at < {:now} AND due_finish != ''
+			ORDER BY replied_at DESC LIMIT 1`).Bind(dbx.Params{"from": cur.From.UTC().Format(types.DefaultDateLayout), "now": now.UTC().Format(types.DefaultDateLayout)}).Column(&ids); err != nil {
+			b.Fatal(err)
+		}
+		if len(ids) == 0 {
+			b.Skip("no appeal answered in the current month")
+		}
+		id := ids[0]
+		change := func(i int) {
+			r, err := env.App.FindRecordById("appeals", id)
+			if err != nil {
+				b.Fatal(err)
+			}
+			due := r.GetDateTime("due_finish")
+			r.Set("due_finish", due.Time().Add(time.Duration(1-2*(i%2))*time.Hour))
+			if err := env.App.Save(r); err != nil {
+				b.Fatal(err)
+			}
+		}
+		// the first run after a start computes the month whole, with its
+		// day cells (untimed; logged)
+		b.StopTimer()
+		change(1)
+		started := time.Now()
+		res, err := env.Analytics.RefreshRollup()
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("first run after a start: %+v in %s", res, time.Since(started).Round(time.Millisecond))
+		b.StartTimer()
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			change(i)
+			b.StartTimer()
+			res, err := env.Analytics.RefreshRollup()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if res.Rebuilt || len(res.Months) != 1 || len(res.Days) == 0 {
+				b.Fatalf("refreshed %+v, want a few days of the current month", res)
+			}
+			if i == 0 {
+				b.Logf("refreshed %v at %v", res.Months, res.Days)
+			}
+		}
+	})
 	periods := []struct {
 		name string
 		pr   analytics.Period
