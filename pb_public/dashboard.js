@@ -86,20 +86,27 @@
       document.getElementById("month").value = month;
       document.getElementById("report-link").href = "report.html?month=" + month;
       summary(f.total);
-      asOf(f.as_of);
+      asOf(f.as_of, f.open_as_of);
       departments(f);
       return Promise.all([trend(), daily(), townships()]);
     }).catch(fail);
   }
 
   // asOf shows when the figures were last brought up to date (the roll-up
-  // refreshes every minute): 数据截至 HH:MM, China time.
-  function asOf(s) {
-    var t = new Date(String(s || "").replace(" ", "T"));
+  // refreshes every minute): 数据截至 HH:MM, and when 在办/超期 were
+  // counted (the same job's snapshot), China time.
+  function asOf(s, open) {
     var node = document.getElementById("as-of");
-    if (isNaN(t.getTime())) { node.textContent = ""; return; }
+    var at = hhmm(s);
+    if (!at) { node.textContent = ""; return; }
+    node.textContent = "数据截至 " + at + "（在办、超期截至 " + (hhmm(open) || at) + "）";
+  }
+
+  function hhmm(s) {
+    var t = new Date(String(s || "").replace(" ", "T"));
+    if (isNaN(t.getTime())) return "";
     var cn = new Date(t.getTime() + 8 * 3600 * 1000);
-    node.textContent = "数据截至 " + pad(cn.getUTCHours()) + ":" + pad(cn.getUTCMinutes()) + "（在办、超期为当前状态）";
+    return pad(cn.getUTCHours()) + ":" + pad(cn.getUTCMinutes());
   }
 
   function summary(t) {

@@ -40,7 +40,7 @@ func (p *Plugin) handleMetrics(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	f, err := Answer(e.App, pr, by, scope, p.now())
+	f, err := p.Answer(pr, by, scope, p.now())
 	if err != nil {
 		return err
 	}

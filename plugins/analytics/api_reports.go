@@ -38,7 +38,7 @@ func (p *Plugin) reportFor(e *core.RequestEvent) (*Report, error) {
 			return nil, workflow.FieldError("department", "承办单位不存在")
 		}
 	}
-	return BuildReport(e.App, pr, scope.Department, p.now())
+	return p.BuildReport(pr, scope.Department, p.now())
 }
 
 // handleReport runs GET /api/analytics/reports/monthly: the report as JSON

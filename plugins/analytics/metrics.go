@@ -83,6 +83,9 @@ type Figures struct {
 	// AsOf is the moment the figures describe (UTC datetime): now for a
 	// live answer, the oldest refresh of the roll-up months it read.
 	AsOf string `json:"as_of"`
+	// OpenAsOf is the moment 在办/超期 describe (UTC datetime): now for a
+	// live answer, the roll-up job's last run for one from the roll-up.
+	OpenAsOf string `json:"open_as_of"`
 	// Rollup tells whether the answer came from the roll-up cells.
 	Rollup bool `json:"rollup"`
 }
@@ -103,6 +106,7 @@ func Compute(app core.App, pr Period, d Dimension, scope Scope, now time.Time) (
 		return nil, err
 	}
 	f.AsOf = sqlTime(now)
+	f.OpenAsOf = f.AsOf
 	return f, nil
 }
 

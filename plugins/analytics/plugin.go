@@ -7,6 +7,7 @@ package analytics
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -49,6 +50,9 @@ type Plugin struct {
 
 	marks    *marks     // the months changed since their roll-up cells were computed
 	rollupMu sync.Mutex // one roll-up refresh at a time (the timer's and a test's)
+
+	open    atomic.Pointer[openSnapshot] // 在办/超期 as of the last roll-up run; nil before the first
+	answers *answerCache                 // answers from the roll-up, per generation
 }
 
 // MustRegister is Register that panics on error.
@@ -77,12 +81,14 @@ func Register(app core.App, root *cobra.Command, config Config) (*Plugin, error)
 	if config.RollupInterval == 0 {
 		config.RollupInterval = time.Minute
 	}
-	p := &Plugin{app: app, config: config, marks: newMarks()}
+	p := &Plugin{app: app, config: config, answers: newAnswerCache()}
+	p.marks = newMarks(p.answers.invalidate)
 	if root != nil {
 		root.AddCommand(repliesCommand(), hotspotsCommand())
 	}
 	p.bindReplyQuality()
 	p.bindRollupMarks()
+	p.bindAnswerCache()
 	timer.Bind(app, "metric-rollup", config.RollupInterval, func() {
 		started := time.Now()
 		if res, err := p.RefreshRollup(); err != nil {

@@ -21,6 +21,7 @@ type Report struct {
 	Title          string          `json:"title"`
 	GeneratedAt    string          `json:"generated_at"` // China time, 2006-01-02 15:04
 	AsOf           string          `json:"as_of"`        // China time the figures describe (the roll-up's refresh), 2006-01-02 15:04
+	OpenAsOf       string          `json:"open_as_of"`   // China time 在办/超期 describe (the roll-up job's last run), 2006-01-02 15:04
 	Total          *Row            `json:"total"`
 	ByDepartment   []*Row          `json:"by_department"` // the county's report only
 	ByCategory     []*Row          `json:"by_category"`
@@ -62,7 +63,8 @@ const reportLimit = 10
 
 // BuildReport assembles the monthly report of pr for department (or the
 // county when department is "").
-func BuildReport(app core.App, pr Period, department string, now time.Time) (*Report, error) {
+func (p *Plugin) BuildReport(pr Period, department string, now time.Time) (*Report, error) {
+	app := p.app
 	scope := Scope{Department: department}
 	r := &Report{Period: pr.Label, Department: department, GeneratedAt: now.In(hooks.ChinaTime()).Format("2006-01-02 15:04")}
 	r.Title = "泗阳网络直通车 " + pr.Label + " 月度报告（全县）"
@@ -74,38 +76,36 @@ func BuildReport(app core.App, pr Period, department string, now time.Time) (*Re
 		r.DepartmentName = d.GetString("name")
 		r.Title = "泗阳网络直通车 " + pr.Label + " 月度报告（" + r.DepartmentName + "）"
 	}
-	total, err := Answer(app, pr, ByTotal, scope, now)
+	total, err := p.Answer(pr, ByTotal, scope, now)
 	if err != nil {
 		return nil, err
 	}
 	r.Total = total.Total
-	asOf := total.AsOf
+	asOf, openAsOf := total.AsOf, total.OpenAsOf
 	older := func(f *Figures) {
-		if f.AsOf < asOf {
-			asOf = f.AsOf
-		}
+		asOf, openAsOf = min(asOf, f.AsOf), min(openAsOf, f.OpenAsOf)
 	}
 	if department == "" {
-		f, err := Answer(app, pr, ByDepartment, scope, now)
+		f, err := p.Answer(pr, ByDepartment, scope, now)
 		if err != nil {
 			return nil, err
 		}
 		r.ByDepartment = f.Rows
 		older(f)
 	}
-	if f, err := Answer(app, pr, ByCategory, scope, now); err != nil {
+	if f, err := p.Answer(pr, ByCategory, scope, now); err != nil {
 		return nil, err
 	} else {
 		r.ByCategory = f.Rows
 		older(f)
 	}
-	if f, err := Answer(app, pr, ByTownship, scope, now); err != nil {
+	if f, err := p.Answer(pr, ByTownship, scope, now); err != nil {
 		return nil, err
 	} else {
 		r.ByTownship = f.Rows
 		older(f)
 	}
-	r.AsOf = chinaText(asOf, hooks.ChinaTime())
+	r.AsOf, r.OpenAsOf = chinaText(asOf, hooks.ChinaTime()), chinaText(openAsOf, hooks.ChinaTime())
 	if r.Hotspots, err = reportHotspots(app, department); err != nil {
 		return nil, err
 	}

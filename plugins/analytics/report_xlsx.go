@@ -123,7 +123,7 @@ func reportSheets(r *Report) []sheet {
 	summary.Rows = [][]any{
 		count("来件量", t.Received, "本月受理的诉求（含并单、不予受理）"),
 		count("办结量", t.Closed, "本月办结归档的工单"),
-		count("在办", t.Open, "报告生成时在承办单位办理中的工单"),
+		count("在办", t.Open, "在办截至时刻在承办单位办理中的工单"),
 		count("超期（在办）", t.Overdue, "其中已超过时限的"),
 		rate("响应率（%）", t.Response, "签收期限在本月且已到期的主办任务中，按时签收的比例"),
 		rate("解决率（%）", t.Resolution, "本月办结且参评的工单中，诉求人评价已解决的比例"),
@@ -132,8 +132,9 @@ func reportSheets(r *Report) []sheet {
 		rate("一次办结率（%）", t.FirstTime, "本月办结的工单中，未经退回重办、回访不满意重办的比例"),
 		rate("重复诉求率（%）", t.Repeat, "本月来件中并单或以重复诉求不予受理的比例"),
 		{"平均办理时长（工作日）", days, "", t.Handled, "从派单到答复的工作日，按本月答复的工单平均"},
-		{"报告生成时间", r.GeneratedAt, "", "", "在办、超期为生成时的状态"},
+		{"报告生成时间", r.GeneratedAt, "", "", ""},
 		{"数据截至", r.AsOf, "", "", "各项比率统计到此时刻（每分钟更新）"},
+		{"在办截至", r.OpenAsOf, "", "", "在办、超期为此时刻的状态（每分钟更新）"},
 	}
 	sheets := []sheet{summary}
 	if r.Department == "" {

@@ -12,21 +12,37 @@ import (
 
 // Answer is the metrics endpoint's and the reports' figures: summed from the
 // roll-up cells when they can answer the question, else computed live
-// (Compute). 在办/超期 is always live (a snapshot). A month changed since
-// its last refresh is answered from its cells as they are, with as_of saying
-// when that was (at most a job interval plus a refresh ago): the current
-// month is changing all day, so answering it live would make the dashboard
-// slow exactly when it is read. A month whose cells were never computed
-// (or a full rebuild still due) is answered live.
-func Answer(app core.App, pr Period, d Dimension, scope Scope, now time.Time) (*Figures, error) {
+// (Compute). A month changed since its last refresh is answered from its
+// cells as they are, with as_of saying when that was (at most a job
+// interval plus a refresh ago): the current month is changing all day, so
+// answering it live would make the dashboard slow exactly when it is read.
+// 在办/超期 come from the snapshot the same job takes (open_as_of says
+// when; rollup_open.go). A month whose cells were never computed (or a
+// full rebuild still due) is answered live. Answers from the roll-up are
+// kept until the roll-up changes (rollup_cache.go); the returned figures
+// are shared and must not be modified.
+func (p *Plugin) Answer(pr Period, d Dimension, scope Scope, now time.Time) (*Figures, error) {
 	plan, ok := planCells(pr, d, scope)
-	if ok {
-		f, served, err := fromCells(app, pr, d, scope, plan, now)
-		if err != nil || served {
-			return f, err
-		}
+	if !ok {
+		return Compute(p.app, pr, d, scope, now)
 	}
-	return Compute(app, pr, d, scope, now)
+	key := keyOf(pr, d, scope)
+	kept, gen := p.answers.get(key)
+	if kept != nil {
+		return kept, nil
+	}
+	open := p.open.Load()
+	f, served, err := fromCells(p.app, pr, d, scope, plan, open, now)
+	if err != nil {
+		return nil, err
+	}
+	if !served {
+		return Compute(p.app, pr, d, scope, now)
+	}
+	if open != nil {
+		p.answers.put(key, gen, f)
+	}
+	return f, nil
 }
 
 // cellPlan is how the cells answer a question: which kind of cell, which
@@ -96,7 +112,8 @@ func wholeMonths(pr Period) bool {
 
 // fromCells answers from the cells; served is false when a month of the
 // period has no cells yet (or a full rebuild is due).
-func fromCells(app core.App, pr Period, d Dimension, scope Scope, plan cellPlan, now time.Time) (*Figures, bool, error) {
+// open is the 在办/超期 snapshot; nil computes them live.
+func fromCells(app core.App, pr Period, d Dimension, scope Scope, plan cellPlan, open *openSnapshot, now time.Time) (*Figures, bool, error) {
 	var months []any
 	for m := MonthPeriod(pr.From); m.From.Before(pr.To); m = MonthPeriod(m.To) {
 		months = append(months, m.Label)
@@ -168,17 +185,17 @@ func fromCells(app core.App, pr Period, d Dimension, scope Scope, plan cellPlan,
 	for _, c := range got {
 		addCounts(rows, c.Metric, c.counts)
 	}
-	for _, m := range metrics {
-		if m.snapshot {
-			if err := runLive(app, m, pr, d, scope, now, rows); err != nil {
-				return nil, false, err
-			}
-		}
+	openAsOf := sqlTime(now)
+	if open != nil {
+		open.addTo(d, scope, rows)
+		openAsOf = open.asOf
+	} else if err := runLive(app, openMetric(), pr, d, scope, now, rows); err != nil {
+		return nil, false, err
 	}
 	f, err := assemble(app, pr, d, scope, rows)
 	if err != nil {
 		return nil, false, err
 	}
-	f.AsOf, f.Rollup = asOf, true
+	f.AsOf, f.OpenAsOf, f.Rollup = asOf, openAsOf, true
 	return f, true, nil
 }

@@ -59,7 +59,9 @@ type cellRow struct {
 	Total float64 `db:"total"`
 }
 
-type cellID struct{ metric, department, kind, key string }
+// cellID is a cell: unit is its metric_cells.month, a month ("2026-11")
+// or, for the current month's day cells, a day ("2026-11-25").
+type cellID struct{ unit, metric, department, kind, key string }
 
 type cellSums struct {
 	base, hit1, hit2 int
@@ -75,12 +77,9 @@ func monthBounds(month string) (Period, error) {
 	return MonthPeriod(t), nil
 }
 
-// monthCells computes a month's cells as of now.
-func monthCells(app core.App, month string, now time.Time) (map[cellID]*cellSums, error) {
-	pr, err := monthBounds(month)
-	if err != nil {
-		return nil, err
-	}
+// periodCells computes the cells of pr as of now: under the unit month
+// when it is not "", and under each row's day when withDays.
+func periodCells(app core.App, pr Period, now time.Time, month string, withDays bool) (map[cellID]*cellSums, error) {
 	until := pr.To
 	if now.Before(until) {
 		until = now
@@ -107,15 +106,25 @@ func monthCells(app core.App, month string, now time.Time) (map[cellID]*cellSums
 		if err := app.DB().NewQuery(cellSQL(m)).Bind(params).All(&got); err != nil {
 			return nil, err
 		}
+		units := make([]string, 0, 2)
 		for _, r := range got {
 			r.Town = towns(r.Town)
-			for _, dep := range []string{r.Dep, allDepartments} {
-				add(cellID{m.name, dep, "", ""}, r)
-				add(cellID{m.name, dep, "day", r.Day}, r)
-				if r.HasA {
-					add(cellID{m.name, dep, "category", r.Cat}, r)
-					add(cellID{m.name, dep, "township", r.Town}, r)
-					add(cellID{m.name, dep, "channel", r.Chan}, r)
+			units = units[:0]
+			if month != "" {
+				units = append(units, month)
+			}
+			if withDays {
+				units = append(units, r.Day)
+			}
+			for _, u := range units {
+				for _, dep := range []string{r.Dep, allDepartments} {
+					add(cellID{u, m.name, dep, "", ""}, r)
+					add(cellID{u, m.name, dep, "day", r.Day}, r)
+					if r.HasA {
+						add(cellID{u, m.name, dep, "category", r.Cat}, r)
+						add(cellID{u, m.name, dep, "township", r.Town}, r)
+						add(cellID{u, m.name, dep, "channel", r.Chan}, r)
+					}
 				}
 			}
 		}
@@ -128,27 +137,25 @@ func monthCells(app core.App, month string, now time.Time) (map[cellID]*cellSums
 // (rollup_marks.go). nil saves it clean: nothing marks months meanwhile.
 type guardFunc func(month string, save func(dirty bool) error) error
 
-// refreshMonth recomputes one month's cells as of now and replaces them,
+// refreshMonth recomputes one month's cells as of now and replaces them
+// (and its day cells, written again when withDays: the current month),
 // with the month's state, in one transaction.
-func refreshMonth(app core.App, month string, now time.Time, guard guardFunc) error {
-	cells, err := monthCells(app, month, now)
+func refreshMonth(app core.App, month string, now time.Time, guard guardFunc, withDays bool) error {
+	pr, err := monthBounds(month)
+	if err != nil {
+		return err
+	}
+	cells, err := periodCells(app, pr, now, month, withDays)
 	if err != nil {
 		return err
 	}
 	return app.RunInTransaction(func(tx core.App) error {
-		if _, err := tx.DB().NewQuery("DELETE FROM metric_cells WHERE month = {:month}").Bind(dbx.Params{"month": month}).Execute(); err != nil {
+		if _, err := tx.DB().NewQuery("DELETE FROM metric_cells WHERE month = {:month} OR (month > {:month} AND month < {:end})").
+			Bind(dbx.Params{"month": month, "end": month + dayUnitsEnd}).Execute(); err != nil {
 			return err
 		}
-		insert := tx.DB().NewQuery(`INSERT INTO metric_cells (id, metric, month, department, kind, key, base, hit1, hit2, sum)
-			VALUES ({:id}, {:metric}, {:month}, {:department}, {:kind}, {:key}, {:base}, {:hit1}, {:hit2}, {:sum})`).Prepare()
-		defer insert.Close()
-		for id, c := range cells {
-			if _, err := insert.Bind(dbx.Params{
-				"id": core.GenerateDefaultRandomId(), "metric": id.metric, "month": month, "department": id.department,
-				"kind": id.kind, "key": id.key, "base": c.base, "hit1": c.hit1, "hit2": c.hit2, "sum": c.sum,
-			}).Execute(); err != nil {
-				return err
-			}
+		if err := insertCells(tx, cells); err != nil {
+			return err
 		}
 		save := func(dirty bool) error { return saveMonthState(tx, month, dirty, now) }
 		if guard == nil {
@@ -156,6 +163,22 @@ func refreshMonth(app core.App, month string, now time.Time, guard guardFunc) er
 		}
 		return guard(month, save)
 	})
+}
+
+// insertCells writes cells (their rows must be gone).
+func insertCells(tx core.App, cells map[cellID]*cellSums) error {
+	insert := tx.DB().NewQuery(`INSERT INTO metric_cells (id, metric, month, department, kind, key, base, hit1, hit2, sum)
+		VALUES ({:id}, {:metric}, {:month}, {:department}, {:kind}, {:key}, {:base}, {:hit1}, {:hit2}, {:sum})`).Prepare()
+	defer insert.Close()
+	for id, c := range cells {
+		if _, err := insert.Bind(dbx.Params{
+			"id": core.GenerateDefaultRandomId(), "metric": id.metric, "month": id.unit, "department": id.department,
+			"kind": id.kind, "key": id.key, "base": c.base, "hit1": c.hit1, "hit2": c.hit2, "sum": c.sum,
+		}).Execute(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // saveMonthState records a month's (or allMonths') refresh.
@@ -199,33 +222,38 @@ const dbDateLayout = "2006-01-02 15:04:05.000Z"
 // (plugins/loadgen) calls it after writing appeals by plain SQL; the
 // roll-up job calls it when allMonths is dirty.
 func Rebuild(app core.App, now time.Time) error {
-	return rebuild(app, now, nil)
+	_, err := rebuild(app, now, nil)
+	return err
 }
 
-func rebuild(app core.App, now time.Time, guard guardFunc) error {
+// rebuild recomputes every month of the data (the months it returns), the
+// current month with its day cells.
+func rebuild(app core.App, now time.Time, guard guardFunc) ([]string, error) {
 	months, err := dataMonths(app)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	keep := make([]any, 0, len(months)+1)
 	keep = append(keep, allMonths)
 	for _, m := range months {
 		keep = append(keep, m)
 	}
-	// Months outside the data have no cells; a dirty one (marked since
+	// Months outside the data have no cells (nor does any day but the
+	// current month's, written again below); a dirty month (marked since
 	// the range was read) stays for the next run.
 	if _, err := app.DB().Delete("metric_cells", dbx.NotIn("month", keep...)).Execute(); err != nil {
-		return err
+		return nil, err
 	}
 	if _, err := app.DB().Delete("metric_months", dbx.And(dbx.NotIn("month", keep...), dbx.HashExp{"dirty": false})).Execute(); err != nil {
-		return err
+		return nil, err
 	}
+	current := MonthPeriod(now).Label
 	for _, m := range months {
-		if err := refreshMonth(app, m, now, guard); err != nil {
-			return err
+		if err := refreshMonth(app, m, now, guard, m == current); err != nil {
+			return nil, err
 		}
 	}
-	return app.RunInTransaction(func(tx core.App) error {
+	return months, app.RunInTransaction(func(tx core.App) error {
 		save := func(dirty bool) error { return saveMonthState(tx, allMonths, dirty, now) }
 		if guard == nil {
 			return save(false)

@@ -6,34 +6,55 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+
+	"siyang/hooks"
 )
 
 // Freshness of the roll-up. Every successful create, update or delete of an
-// appeal or an assignment marks the months of its old and new anchor dates
-// dirty in metric_months (so a restart loses no mark); the roll-up job
-// (RefreshRollup, every RollupInterval, one run at a time) recomputes the
-// dirty months. What empties a month's dirty mark: only a refresh that
-// began after the month's last mark.
+// appeal or an assignment marks the China-time days of the dates it counts
+// on (old and new) dirty: their months in metric_months (so a restart loses
+// no mark), the days themselves in memory. The roll-up job (RefreshRollup,
+// every RollupInterval, one run at a time) recomputes the dirty months; the
+// current month, whose day cells it keeps (rollup_days.go), only at its
+// dirty days when every mark since its last refresh is known here. What
+// empties a month's dirty mark, and a day's: only a refresh that began
+// after their last mark.
 
-// marks keeps, per month, the sequence number of its last mark, and which
-// months are known to be dirty in the database already (a mark of those
-// writes nothing: the current month is dirty nearly all day, so intake
-// pays no extra write).
+// marks keeps, per month, the sequence number of its last mark and of each
+// of its days' last marks, which months are known to be dirty in the
+// database already (a mark of those writes nothing: the current month is
+// dirty nearly all day, so intake pays no extra write), and which months'
+// day cells were written by this process's last refresh of them (exact):
+// only for those do the day marks here cover every change since.
 type marks struct {
 	mu        sync.Mutex
 	seq       uint64
 	last      map[string]uint64
+	days      map[string]map[string]uint64
+	exact     map[string]bool
 	persisted map[string]bool
+	written   func() // called after a mark is written to the database
 }
 
-func newMarks() *marks { return &marks{last: map[string]uint64{}, persisted: map[string]bool{}} }
+func newMarks(written func()) *marks {
+	return &marks{last: map[string]uint64{}, days: map[string]map[string]uint64{}, exact: map[string]bool{},
+		persisted: map[string]bool{}, written: written}
+}
 
-// mark records months as dirty.
-func (k *marks) mark(app core.App, months ...string) error {
+// mark records days ("2026-11-25", China time) or allMonths as dirty.
+func (k *marks) mark(app core.App, keys ...string) error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	for _, m := range months {
+	for _, key := range keys {
 		k.seq++
+		m := key
+		if key != allMonths {
+			m = key[:7]
+			if k.days[m] == nil {
+				k.days[m] = map[string]uint64{}
+			}
+			k.days[m][key] = k.seq
+		}
 		k.last[m] = k.seq
 		if k.persisted[m] {
 			continue
@@ -45,6 +66,9 @@ func (k *marks) mark(app core.App, months ...string) error {
 			return err
 		}
 		k.persisted[m] = true
+		// A month with no cells yet, or a rebuild due, is answered live
+		// from now on: the kept answers are void.
+		k.written()
 	}
 	return nil
 }
@@ -54,6 +78,39 @@ func (k *marks) since() uint64 {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	return k.seq
+}
+
+// dirtyDays are the month's days marked since its last refresh, and
+// whether they are all that changed (its day cells are exact otherwise).
+func (k *marks) dirtyDays(month string) ([]string, bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	var out []string
+	for d := range k.days[month] {
+		out = append(out, d)
+	}
+	return out, k.exact[month]
+}
+
+// refreshed records a successful refresh of month that began at start:
+// its days marked before are clean; exact says its day cells were written.
+func (k *marks) refreshed(month string, start uint64, exact bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for d, seq := range k.days[month] {
+		if seq <= start {
+			delete(k.days[month], d)
+		}
+	}
+	k.exact[month] = exact
+}
+
+// failed records a failed refresh of month: its day cells may be partly
+// written, so the next refresh recomputes it whole.
+func (k *marks) failed(month string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.exact[month] = false
 }
 
 // guard saves a refreshed month's state: still dirty if marked after start.
@@ -74,8 +131,8 @@ func (k *marks) guard(start uint64) guardFunc {
 	}
 }
 
-// chinaMonth is the China-time month of a stored datetime, "" for none.
-func chinaMonth(s string) string {
+// chinaDay is the China-time day of a stored datetime, "" for none.
+func chinaDay(s string) string {
 	if s == "" {
 		return ""
 	}
@@ -83,11 +140,35 @@ func chinaMonth(s string) string {
 	if err != nil {
 		return ""
 	}
-	return MonthPeriod(t).Label
+	return t.In(hooks.ChinaTime()).Format("2006-01-02")
+}
+
+// anchorFields are, per appeal date the metrics are counted on, the
+// columns the metrics counted on it read (its covering index's columns;
+// 受理量 reads the status only as merged or not, see mergedChanged): an
+// update moves the cells of that date's day only if one of them changed.
+var anchorFields = map[string][]string{
+	"created":    {"created", "lead_department", "reject_reason", "duplicate_of", "category", "region", "channel"},
+	"replied_at": {"replied_at", "lead_department", "due_finish", "dispatched_at", "category", "region", "channel"},
+	"closed_at": {"closed_at", "status", "lead_department", "satisfaction", "close_reason", "reject_reason", "resolved",
+		"reopen_count", "redo_count", "category", "region", "channel"},
 }
 
 // appealAnchors are the appeal dates metrics are counted on.
 var appealAnchors = []string{"created", "replied_at", "closed_at"}
+
+// anchorChanged: an update changed what the metrics counted on anchor read.
+func anchorChanged(r, old *core.Record, anchor string) bool {
+	if anchor == "created" && (r.GetString("status") == "merged") != (old.GetString("status") == "merged") {
+		return true
+	}
+	for _, f := range anchorFields[anchor] {
+		if r.GetString(f) != old.GetString(f) {
+			return true
+		}
+	}
+	return false
+}
 
 // metricFields are the columns the roll-up's metrics read, per collection:
 // an update that changes none of them (an SLA state, a note, an urge)
@@ -106,7 +187,7 @@ func (p *Plugin) bindRollupMarks() {
 		if update && !metricFieldsChanged(e.Record) {
 			return e.Next()
 		}
-		if err := p.markRecord(e.App, e.Record); err != nil {
+		if err := p.markRecord(e.App, e.Record, update); err != nil {
 			e.App.Logger().Error("metric roll-up: mark", "collection", e.Record.Collection().Name, "record", e.Record.Id, "error", err)
 		}
 		return e.Next()
@@ -134,18 +215,22 @@ func metricFieldsChanged(r *core.Record) bool {
 	return false
 }
 
-// markRecord marks the months a created, changed or deleted record counts in.
-func (p *Plugin) markRecord(app core.App, r *core.Record) error {
+// markRecord marks the days a created, changed (update) or deleted record
+// counts on.
+func (p *Plugin) markRecord(app core.App, r *core.Record, update bool) error {
 	old := r.Original()
 	var months []string
 	add := func(s string) {
-		if m := chinaMonth(s); m != "" {
-			months = append(months, m)
+		if d := chinaDay(s); d != "" {
+			months = append(months, d)
 		}
 	}
 	switch r.Collection().Name {
 	case "appeals":
 		for _, f := range appealAnchors {
+			if update && !anchorChanged(r, old, f) {
+				continue // e.g. a closure leaves the day it came in as it was
+			}
 			add(r.GetString(f))
 			add(old.GetString(f))
 		}
@@ -192,6 +277,7 @@ func (p *Plugin) markRecord(app core.App, r *core.Record) error {
 type RollupResult struct {
 	Rebuilt bool     // every month was recomputed
 	Months  []string // the months refreshed
+	Days    []string // of those, the days recomputed where not the whole month was
 }
 
 // RefreshRollup is the roll-up job: a full rebuild when one is due, else
@@ -200,6 +286,8 @@ type RollupResult struct {
 func (p *Plugin) RefreshRollup() (RollupResult, error) {
 	p.rollupMu.Lock()
 	defer p.rollupMu.Unlock()
+	// Whatever this run replaces, the answers kept so far are void after it.
+	defer p.answers.invalidate()
 	start := p.marks.since()
 	now := p.now()
 	var states []struct {
@@ -212,7 +300,9 @@ func (p *Plugin) RefreshRollup() (RollupResult, error) {
 	}
 	full := true
 	var due []string
+	asOf := map[string]string{}
 	for _, s := range states {
+		asOf[s.Month] = s.AsOf
 		if s.Month == allMonths {
 			full = s.Dirty || s.AsOf == ""
 			continue
@@ -229,18 +319,49 @@ func (p *Plugin) RefreshRollup() (RollupResult, error) {
 			due = append(due, s.Month)
 		}
 	}
+	res := RollupResult{Rebuilt: full, Months: due}
+	current := MonthPeriod(now).Label
 	if full {
-		if err := rebuild(p.app, now, p.marks.guard(start)); err != nil {
+		res.Months = nil
+		months, err := rebuild(p.app, now, p.marks.guard(start))
+		if err != nil {
+			p.marks.failed(current)
 			return RollupResult{}, err
 		}
-		return RollupResult{Rebuilt: true}, nil
-	}
-	for _, m := range due {
-		if err := refreshMonth(p.app, m, now, p.marks.guard(start)); err != nil {
-			return RollupResult{}, err
+		for _, m := range months {
+			p.marks.refreshed(m, start, m == current)
+		}
+	} else {
+		for _, m := range due {
+			// The current month at its dirty days and the days since its
+			// last refresh (a 签收 deadline may have passed in them), when
+			// its day cells are exact; else the whole month.
+			days, exact := p.marks.dirtyDays(m)
+			var err error
+			if m == current && exact && asOf[m] != "" {
+				days = append(days, spannedDays(m, asOf[m], now)...)
+				days = uniqueSorted(days)
+				res.Days = append(res.Days, days...)
+				err = refreshDays(p.app, m, days, now, p.marks.guard(start))
+			} else {
+				err = refreshMonth(p.app, m, now, p.marks.guard(start), m == current)
+			}
+			if err != nil {
+				p.marks.failed(m)
+				return RollupResult{}, err
+			}
+			p.marks.refreshed(m, start, m == current)
 		}
 	}
-	return RollupResult{Months: due}, nil
+	// 在办/超期 as of this run (rollup_open.go); a failed snapshot leaves
+	// none, so they are computed live rather than left old.
+	open, err := takeOpenSnapshot(p.app, sqlTime(now))
+	if err != nil {
+		p.open.Store(nil)
+		return RollupResult{}, err
+	}
+	p.open.Store(open)
+	return res, nil
 }
 
 // deadlinePassed: a lead assignment of the month reached its 签收 deadline

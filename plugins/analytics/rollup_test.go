@@ -45,7 +45,7 @@ func rollupEnv(t *testing.T) (*metricsEnv, string) {
 func same(t *testing.T, what string, got, want *analytics.Figures) {
 	t.Helper()
 	g, w := *got, *want
-	g.AsOf, w.AsOf, g.Rollup, w.Rollup = "", "", false, false
+	g.AsOf, w.AsOf, g.OpenAsOf, w.OpenAsOf, g.Rollup, w.Rollup = "", "", "", "", false, false
 	gj, _ := json.Marshal(g)
 	wj, _ := json.Marshal(w)
 	if string(gj) != string(wj) {
@@ -53,20 +53,21 @@ func same(t *testing.T, what string, got, want *analytics.Figures) {
 	}
 }
 
-func TestRollupAnswersEqualLiveFigures(t *testing.T) {
-	m, cat := rollupEnv(t)
-	now := at(25, 9, 0)
+// question is one metrics question: a period, a breakdown, a scope.
+type question struct {
+	pr    analytics.Period
+	by    analytics.Dimension
+	scope analytics.Scope
+}
+
+// servedQuestions are the questions the roll-up answers (docs/metrics.md):
+// each period and breakdown in the fixture's scopes, and spans of days.
+func servedQuestions(m *metricsEnv, cat string) []question {
 	cn := testenv.China
-	nov := analytics.MonthPeriod(now)
+	nov := analytics.MonthPeriod(at(1, 0, 0))
 	year := analytics.Period{Label: "2026", From: time.Date(2026, 1, 1, 0, 0, 0, 0, cn), To: time.Date(2027, 1, 1, 0, 0, 0, 0, cn)}
 	octNov := analytics.Period{Label: "2026-10-01~2026-11-30", From: time.Date(2026, 10, 1, 0, 0, 0, 0, cn), To: time.Date(2026, 12, 1, 0, 0, 0, 0, cn)}
 	days := analytics.Period{Label: "2026-11-03~2026-11-20", From: at(3, 0, 0), To: at(21, 0, 0)}
-
-	type question struct {
-		pr    analytics.Period
-		by    analytics.Dimension
-		scope analytics.Scope
-	}
 	var served []question
 	for _, pr := range []analytics.Period{nov, year, octNov} {
 		for _, by := range analytics.Dimensions {
@@ -89,9 +90,16 @@ func TestRollupAnswersEqualLiveFigures(t *testing.T) {
 			served = append(served, question{days, by, s})
 		}
 	}
-	for _, q := range served {
+	return served
+}
+
+// sameAsLive asks every question of the roll-up and live at now: every
+// answer comes from the roll-up and equals the live one field by field.
+func sameAsLive(t *testing.T, m *metricsEnv, questions []question, now time.Time) {
+	t.Helper()
+	for _, q := range questions {
 		what := fmt.Sprintf("%s by %s in %+v", q.pr.Label, q.by, q.scope)
-		got, err := analytics.Answer(m.App, q.pr, q.by, q.scope, now)
+		got, err := m.Analytics.Answer(q.pr, q.by, q.scope, now)
 		if err != nil {
 			t.Fatal(what, err)
 		}
@@ -104,6 +112,14 @@ func TestRollupAnswersEqualLiveFigures(t *testing.T) {
 		}
 		same(t, what, got, want)
 	}
+}
+
+func TestRollupAnswersEqualLiveFigures(t *testing.T) {
+	m, cat := rollupEnv(t)
+	now := at(25, 9, 0)
+	nov := analytics.MonthPeriod(now)
+	days := analytics.Period{Label: "2026-11-03~2026-11-20", From: at(3, 0, 0), To: at(21, 0, 0)}
+	sameAsLive(t, m, servedQuestions(m, cat), now)
 
 	// the figures the roll-up cannot hold are computed live, and right
 	for _, q := range []question{
@@ -112,7 +128,7 @@ func TestRollupAnswersEqualLiveFigures(t *testing.T) {
 		{days, analytics.ByCategory, analytics.Scope{}},
 		{days, analytics.ByTotal, analytics.Scope{Township: m.T1}},
 	} {
-		got, err := analytics.Answer(m.App, q.pr, q.by, q.scope, now)
+		got, err := m.Analytics.Answer(q.pr, q.by, q.scope, now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -122,7 +138,7 @@ func TestRollupAnswersEqualLiveFigures(t *testing.T) {
 	}
 
 	// the known answers hold through the roll-up too
-	f, err := analytics.Answer(m.App, nov, analytics.ByDepartment, analytics.Scope{}, now)
+	f, err := m.Analytics.Answer(nov, analytics.ByDepartment, analytics.Scope{}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +155,7 @@ func TestRollupSeesChangesAfterARefresh(t *testing.T) {
 	nov := analytics.MonthPeriod(at(1, 0, 0))
 	ask := func(now time.Time) *analytics.Figures {
 		t.Helper()
-		f, err := analytics.Answer(m.App, nov, analytics.ByDepartment, analytics.Scope{}, now)
+		f, err := m.Analytics.Answer(nov, analytics.ByDepartment, analytics.Scope{}, now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -229,14 +245,14 @@ func TestRollupSeesChangesAfterARefresh(t *testing.T) {
 	}
 
 	// the new case is in hand in T1's village: 在办 of T1 (a snapshot, live)
-	town, err := analytics.Answer(m.App, nov, analytics.ByTownship, analytics.Scope{}, at(27, 9, 0))
+	town, err := m.Analytics.Answer(nov, analytics.ByTownship, analytics.Scope{}, at(27, 9, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if t1 := rowOf(t, town, m.T1); t1.Open != 1 {
 		t.Errorf("T1 在办 %d, want 1 (the case in its village)", t1.Open)
 	}
-	inT1, err := analytics.Answer(m.App, nov, analytics.ByDepartment, analytics.Scope{Township: m.T1}, at(27, 9, 0))
+	inT1, err := m.Analytics.Answer(nov, analytics.ByDepartment, analytics.Scope{Township: m.T1}, at(27, 9, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,7 +266,7 @@ func TestRollupSeesChangesAfterARefresh(t *testing.T) {
 	if _, err := m.App.DB().NewQuery("INSERT INTO metric_months (id, month, dirty, as_of) VALUES ('rollupdec000001', '2026-12', 1, '') ON CONFLICT (month) DO UPDATE SET dirty = 1").Execute(); err != nil {
 		t.Fatal(err)
 	}
-	f, err := analytics.Answer(m.App, dec, analytics.ByTotal, analytics.Scope{}, time.Date(2026, 12, 2, 10, 0, 0, 0, testenv.China))
+	f, err := m.Analytics.Answer(dec, analytics.ByTotal, analytics.Scope{}, time.Date(2026, 12, 2, 10, 0, 0, 0, testenv.China))
 	if err != nil {
 		t.Fatal(err)
 	}
