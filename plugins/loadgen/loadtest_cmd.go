@@ -161,8 +161,8 @@ func Drive(ctx context.Context, base string, t *Target, o LoadOptions, out io.Wr
 		r.gc = &gcTrace{path: o.GCLog}
 	}
 	fmt.Fprintf(out, "%d clients, %d requests per phase; memory of the server: VmHWM per phase (reset before each), smaps at the phase's highest sample\n\n", o.Clients, o.Requests)
-	fmt.Fprintln(out, "| phase | requests | p50 ms | p95 ms | req/s | peak RSS MB | Go heap peak MB (gctrace) | anon maps ≥ 1 MB | anon maps < 1 MB (SQLite C heap; count) | file MB |")
-	fmt.Fprintln(out, "|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(out, "| phase | requests | p50 ms | p95 ms | req/s | peak RSS MB | Go heap peak MB (gctrace) | anon maps ≥ 1 MB | anon maps < 1 MB (SQLite C heap; count) | file MB | data.db conns |")
+	fmt.Fprintln(out, "|---|---|---|---|---|---|---|---|---|---|---|")
 	var peak int64
 	var failed error
 	report := func(res phaseResult) {
@@ -177,8 +177,9 @@ func Drive(ctx context.Context, base string, t *Target, o LoadOptions, out io.Wr
 		if res.GoHeap >= 0 {
 			goHeap = strconv.FormatInt(res.GoHeap, 10)
 		}
-		fmt.Fprintf(out, "| %s | %d | %.1f | %.1f | %.0f | %s | %s | %s | %s (%d) | %s |\n", res.Name, res.Requests,
-			ms(res.P50), ms(res.P95), res.PerSec, peakMB, goHeap, mb(res.Split.LargeAnon), mb(res.Split.SmallAnon), res.Split.SmallAnonMaps, mb(res.Split.File))
+		fmt.Fprintf(out, "| %s | %d | %.1f | %.1f | %.0f | %s | %s | %s | %s (%d) | %s | %d |\n", res.Name, res.Requests,
+			ms(res.P50), ms(res.P95), res.PerSec, peakMB, goHeap, mb(res.Split.LargeAnon), mb(res.Split.SmallAnon), res.Split.SmallAnonMaps,
+			mb(res.Split.File), res.Split.DataConns)
 		peak = max(peak, res.Peak)
 		if res.Failed > 0 && failed == nil {
 			failed = fmt.Errorf("%s: %d of %d requests failed, first: %s", res.Name, res.Failed, res.Requests, res.FirstErr)

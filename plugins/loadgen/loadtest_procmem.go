@@ -60,6 +60,25 @@ type memSplit struct {
 	SmallAnonMaps int
 	// File: file-backed pages (the binary; database files if mmap is on).
 	File int64
+	// DataConns is the number of open descriptors of data.db, i.e. the
+	// server's open connections to its main database.
+	DataConns int
+}
+
+// dataConns counts the process's open descriptors of data.db.
+func (p procMem) dataConns() int {
+	dir := fmt.Sprintf("/proc/%d/fd", p.pid)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, e := range entries {
+		if target, err := os.Readlink(dir + "/" + e.Name()); err == nil && strings.HasSuffix(target, "/data.db") {
+			n++
+		}
+	}
+	return n
 }
 
 // split parses /proc/PID/smaps.
@@ -106,6 +125,7 @@ func (p procMem) split() (memSplit, error) {
 			}
 		}
 	}
+	m.DataConns = p.dataConns()
 	return m, s.Err()
 }
 
