@@ -189,10 +189,10 @@ func Drive(ctx context.Context, base string, t *Target, o LoadOptions, out io.Wr
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		report(r.run(q.Name, []request{q}, o.Requests))
+		report(r.run(ctx, q.Name, []request{q}, o.Requests))
 	}
 	if o.Mixed > 0 && ctx.Err() == nil {
-		report(r.run("mixed (all kinds in turn)", kinds, o.Mixed))
+		report(r.run(ctx, "mixed (all kinds in turn)", kinds, o.Mixed))
 	}
 	if mem != nil {
 		fmt.Fprintf(out, "\npeak RSS of the server under load (highest phase): %s MB\n", mb(peak))

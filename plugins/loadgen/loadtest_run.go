@@ -2,6 +2,7 @@ package loadgen
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -48,7 +49,7 @@ func newLoadRunner(base string, clients int, mem *procMem) *loadRunner {
 
 // run sends n requests, taking the kinds in turn (one kind: a phase of
 // that request; several: the mixed load), from r.clients clients.
-func (r *loadRunner) run(name string, kinds []request, n int) phaseResult {
+func (r *loadRunner) run(ctx context.Context, name string, kinds []request, n int) phaseResult {
 	res := phaseResult{Name: name, Requests: n}
 	if r.mem != nil {
 		res.PeakShared = r.mem.resetPeak() != nil
@@ -75,7 +76,7 @@ func (r *loadRunner) run(name string, kinds []request, n int) phaseResult {
 			var mine []time.Duration
 			for {
 				k := next.Add(1) - 1
-				if k >= int64(n) {
+				if k >= int64(n) || ctx.Err() != nil {
 					break
 				}
 				q := kinds[k%int64(len(kinds))]

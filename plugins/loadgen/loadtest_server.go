@@ -34,6 +34,9 @@ func startServer(ctx context.Context, bin, dir, addr string, extra []string, wai
 	args := append([]string{"serve", "--dir", dir, "--http", addr}, extra...)
 	cmd := exec.Command(bin, args...)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
+	// the server ends with the load test, even when PocketBase's own signal
+	// handling ends this process before the deferred Stop
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
 	// the Go heap size at each collection, for the report (gcTrace)
 	cmd.Env = append(os.Environ(), "GODEBUG="+strings.TrimPrefix(os.Getenv("GODEBUG")+",gctrace=1", ","))
 	if err := cmd.Start(); err != nil {
