@@ -19,6 +19,7 @@ import (
 // loadtestOptions are the flags of `siyang loadtest`.
 type loadtestOptions struct {
 	url, addr, only, serveFlags string
+	serverBin                   string
 	pid, requests, mixed        int
 	clients, tickets            int
 	seed                        int64
@@ -47,6 +48,7 @@ func loadtestCommand(app core.App) *cobra.Command {
 	f.StringVar(&o.url, "url", "", "a running server's address (default: start `serve` on --dir)")
 	f.IntVar(&o.pid, "pid", 0, "with --url: the server's process id, to read its memory")
 	f.StringVar(&o.addr, "http", "127.0.0.1:18990", "where the started server listens")
+	f.StringVar(&o.serverBin, "server-bin", "", "the binary to start (default: this one), e.g. an older build to compare")
 	f.StringVar(&o.serveFlags, "serve-flags", "", "extra flags for the started server, e.g. \"--db-cache-mb 4\"")
 	f.IntVar(&o.requests, "requests", 200, "requests per phase (one phase per request kind)")
 	f.IntVar(&o.mixed, "mixed", 2000, "requests of the final phase, all kinds in turn (0: none)")
@@ -82,6 +84,9 @@ func runLoadtest(ctx context.Context, app core.App, o loadtestOptions, out io.Wr
 		bin, err := os.Executable()
 		if err != nil {
 			return err
+		}
+		if o.serverBin != "" {
+			bin = o.serverBin
 		}
 		srv, err := startServer(ctx, bin, app.DataDir(), o.addr, strings.Fields(o.serveFlags), o.startWait)
 		if err != nil {

@@ -3,6 +3,7 @@ package loadgen
 import (
 	"errors"
 	"fmt"
+	"math/rand"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -101,12 +102,22 @@ func FindTarget(app core.App, seed int64, tickets int) (*Target, error) {
 			return nil, err
 		}
 	}
+	// cases spread over the whole table, picked by rowid (ORDER BY random()
+	// would read all 1M rows), the same ones for the same seed
+	var maxRow int64
+	if err := db.NewQuery(`SELECT MAX(rowid) FROM appeals`).Row(&maxRow); err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewSource(seed))
+	rowids := make([]any, 0, tickets*2)
+	for range tickets * 2 {
+		rowids = append(rowids, rng.Int63n(maxRow)+1)
+	}
 	var rows []struct {
 		Ticket string `db:"ticket"`
 		Hash   string `db:"query_code_hash"`
 	}
-	if err := db.NewQuery(`SELECT ticket, query_code_hash FROM appeals ORDER BY random() LIMIT {:n}`).
-		Bind(dbx.Params{"n": tickets * 2}).All(&rows); err != nil {
+	if err := db.Select("ticket", "query_code_hash").From("appeals").Where(dbx.In("rowid", rowids...)).All(&rows); err != nil {
 		return nil, err
 	}
 	for _, r := range rows {
