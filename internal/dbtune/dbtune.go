@@ -19,8 +19,13 @@ import (
 const (
 	// DataMaxOpenConns bounds the concurrent readers of the main database
 	// (PocketBase: 120). On a few cores more concurrent SQLite readers only
-	// queue on the CPU, and each holds its own page cache.
-	DataMaxOpenConns = 16
+	// queue on the CPU, and each holds its own page cache — which costs
+	// about 2.3 × its nominal size in RSS, as modernc's allocator rounds
+	// each ~4.3 KB page allocation to an 8 KB slot. 8 × 8 MB instead of
+	// 16 × 8 MB took the server's peak under the hot load from ~410 to
+	// ~320 MB at 100k appeals at the same speed (docs/performance.md,
+	// "Server memory under load (third round)").
+	DataMaxOpenConns = 8
 	// DataMaxIdleConns is how many of them stay open between bursts
 	// (PocketBase: 15), keeping their page cache.
 	DataMaxIdleConns = 4
