@@ -121,21 +121,6 @@ func (p *plugin) handleAppeal(e *core.RequestEvent) error {
 	return e.JSON(http.StatusOK, st)
 }
 
-// boardColumns are the appeal fields the board reads: the item, the clock
-// and the policy choice (workflow.PolicyFor: sla_policy, category,
-// priority, kind).
-var boardColumns = []string{"appeals.id", "appeals.ticket", "appeals.title", "appeals.status", "appeals.lead_department",
-	"appeals.sla_stage", "appeals.sla_state", "appeals.sla_due_at", "appeals.sla_policy", "appeals.category",
-	"appeals.priority", "appeals.kind"}
-
-func anySlice(ids []string) []any {
-	out := make([]any, len(ids))
-	for i, id := range ids {
-		out[i] = id
-	}
-	return out
-}
-
 // boardItems is how many cases of one department the board lists, most
 // urgent first; its counts cover all of them.
 const boardItems = 20
@@ -171,17 +156,9 @@ func (p *plugin) handleBoard(e *core.RequestEvent) error {
 		WHERE n <= {:limit} ORDER BY sla_due_at`).Bind(params).Column(&ids); err != nil {
 		return err
 	}
-	// only the columns the board and StatusOf read (the policy choice, the
-	// clock, the item): 16 concurrent boards of ~1,200 whole 80-field cases
-	// held ~100 MB of Go heap (docs/performance.md, "Server memory under
-	// load (third round)")
-	var records []*core.Record
-	if len(ids) > 0 {
-		err := e.App.RecordQuery("appeals").Select(boardColumns...).
-			Where(dbx.In("appeals.id", anySlice(ids)...)).All(&records)
-		if err != nil {
-			return err
-		}
+	records, err := e.App.FindRecordsByIds("appeals", ids)
+	if err != nil {
+		return err
 	}
 	byID := make(map[string]*core.Record, len(records))
 	for _, r := range records {
