@@ -3,6 +3,7 @@ package loadgen
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -25,6 +26,12 @@ type server struct {
 // waits until /api/health answers (the app's migrations run first, which
 // on a large folder seeded before them takes minutes).
 func startServer(ctx context.Context, bin, dir, addr string, extra []string, wait time.Duration) (*server, error) {
+	// a server already on addr would answer the health check for ours
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("loadtest: %s is taken (another server?), choose --http: %w", addr, err)
+	}
+	l.Close()
 	logPath := filepath.Join(dir, "loadtest-serve.log")
 	logFile, err := os.Create(logPath)
 	if err != nil {
