@@ -39,6 +39,7 @@ func main() {
 		DBConnect:        db.Connect,
 	})
 	db.BindFlags(app.RootCmd.PersistentFlags())
+	db.Register(app)
 
 	var demoData bool
 	app.RootCmd.PersistentFlags().BoolVar(&demoData, "demo", true,

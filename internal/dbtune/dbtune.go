@@ -11,6 +11,7 @@ import (
 	"strconv"
 
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/pflag"
 	_ "modernc.org/sqlite" // the driver PocketBase's own DefaultDBConnect uses
 )
@@ -18,8 +19,13 @@ import (
 const (
 	// DataMaxOpenConns bounds the concurrent readers of the main database
 	// (PocketBase: 120). On a few cores more concurrent SQLite readers only
-	// queue on the CPU, and each holds its own page cache.
-	DataMaxOpenConns = 16
+	// queue on the CPU, and each holds its own page cache — which costs
+	// about 2.3 × its nominal size in RSS, as modernc's allocator rounds
+	// each ~4.3 KB page allocation to an 8 KB slot. 8 × 8 MB instead of
+	// 16 × 8 MB took the server's peak under the hot load from ~410 to
+	// ~320 MB at 100k appeals at the same speed (docs/performance.md,
+	// "Server memory under load (third round)").
+	DataMaxOpenConns = 8
 	// DataMaxIdleConns is how many of them stay open between bursts
 	// (PocketBase: 15), keeping their page cache.
 	DataMaxIdleConns = 4
@@ -35,16 +41,39 @@ type Settings struct {
 	// the collector works harder as the heap nears it. 0: none. A GOMEMLIMIT
 	// environment variable wins over it.
 	MemoryLimitMB int
+	// MaxConns bounds the open connections to the main database (the
+	// concurrent readers; PocketBase: 120). Each keeps its own page cache,
+	// so the SQLite heap grows with MaxConns × CacheMB.
+	MaxConns int
 }
 
 // Defaults are the settings for a small county server.
-func Defaults() *Settings { return &Settings{CacheMB: 8, MemoryLimitMB: 200} }
+func Defaults() *Settings {
+	return &Settings{CacheMB: 8, MemoryLimitMB: 200, MaxConns: DataMaxOpenConns}
+}
 
 // BindFlags adds --db-cache-mb and --memory-limit-mb.
 func (s *Settings) BindFlags(flags *pflag.FlagSet) {
 	flags.IntVar(&s.CacheMB, "db-cache-mb", s.CacheMB, "SQLite page cache per database connection, in MB")
 	flags.IntVar(&s.MemoryLimitMB, "memory-limit-mb", s.MemoryLimitMB,
 		"soft limit of the Go heap in MB (0: none; the GOMEMLIMIT environment variable wins)")
+	flags.IntVar(&s.MaxConns, "db-max-conns", s.MaxConns,
+		"open connections to the main database at most (each with its own page cache)")
+}
+
+// Register applies MaxConns once PocketBase has opened the main database
+// (its Config takes the number before the flags are parsed).
+func (s *Settings) Register(app core.App) {
+	app.OnBootstrap().BindFunc(func(e *core.BootstrapEvent) error {
+		if err := e.Next(); err != nil {
+			return err
+		}
+		if db, ok := e.App.ConcurrentDB().(*dbx.DB); ok && s.MaxConns > 0 {
+			db.DB().SetMaxOpenConns(s.MaxConns)
+			db.DB().SetMaxIdleConns(min(DataMaxIdleConns, s.MaxConns))
+		}
+		return nil
+	})
 }
 
 // Connect opens a PocketBase database (core.DBConnectFunc) with

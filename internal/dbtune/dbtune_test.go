@@ -4,6 +4,10 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"testing"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	_ "github.com/pocketbase/pocketbase/migrations" // PocketBase's system tables
 )
 
 // TestConnectUsesTheCacheSize: a connection opened by Connect has the page
@@ -39,5 +43,26 @@ func TestMemoryLimitLeavesGOMEMLIMIT(t *testing.T) {
 	(&Settings{MemoryLimitMB: 300}).ApplyMemoryLimit(func(string) string { return "" })
 	if got := debug.SetMemoryLimit(-1); got != 300<<20 {
 		t.Errorf("limit %d, want 300 MB", got)
+	}
+}
+
+// TestRegisterBoundsTheConnections: --db-max-conns takes effect on the
+// main database PocketBase opened at bootstrap (its Config fixes the number
+// before the flags are parsed).
+func TestRegisterBoundsTheConnections(t *testing.T) {
+	s := Defaults()
+	s.MaxConns = 3
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: t.TempDir(), DataMaxOpenConns: 120, DataMaxIdleConns: 15, DBConnect: s.Connect})
+	s.Register(app)
+	if err := app.Bootstrap(); err != nil {
+		t.Fatal(err)
+	}
+	defer app.ResetBootstrapState()
+	db, ok := app.ConcurrentDB().(*dbx.DB)
+	if !ok {
+		t.Fatalf("main database is %T", app.ConcurrentDB())
+	}
+	if got := db.DB().Stats().MaxOpenConnections; got != 3 {
+		t.Errorf("max open connections %d, want 3", got)
 	}
 }

@@ -20,12 +20,12 @@ type Config struct {
 	Seed func(app core.App) error
 }
 
-// MustRegister adds the `seed` command to rootCmd.
+// MustRegister adds the `seed` and `loadtest` commands to rootCmd.
 func MustRegister(app core.App, rootCmd *cobra.Command, config Config) {
 	if rootCmd == nil {
 		panic("loadgen: a root command is required")
 	}
-	rootCmd.AddCommand(seedCommand(app, config))
+	rootCmd.AddCommand(seedCommand(app, config), loadtestCommand(app))
 }
 
 func seedCommand(app core.App, config Config) *cobra.Command {
