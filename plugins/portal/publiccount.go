@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"sync"
@@ -159,20 +160,34 @@ func (p *plugin) handlePublicCount(e *core.RequestEvent) error {
 		if filter != "" {
 			expr, err := search.FilterData(filter).BuildExpr(resolver)
 			if err != nil {
-				return 0, err
+				return 0, badFilterError{err}
 			}
 			query.AndWhere(expr)
 		}
 		if err := resolver.UpdateQuery(query); err != nil {
-			return 0, err
+			return 0, badFilterError{err}
 		}
 		var n int
 		err := query.Select("COUNT(DISTINCT [[" + collection.Name + ".id]])").Row(&n)
 		return n, err
 	}
 	n, exact, err := p.publicCounts.get(filter, count)
-	if err != nil {
+	if errors.As(err, new(badFilterError)) {
 		return workflow.FieldError("filter", "筛选条件无效")
+	}
+	if err != nil {
+		// The database failed (busy, a slow disk at start): not the
+		// visitor's filter. The filter is not logged (it may hold a
+		// searched phrase).
+		e.App.Logger().Error("public count failed", "error", err.Error())
+		return e.Error(http.StatusServiceUnavailable, "暂时无法统计，请稍后再试", nil)
 	}
 	return e.JSON(http.StatusOK, map[string]any{"totalItems": n, "exact": exact})
 }
+
+// badFilterError marks a count that failed on the visitor's filter (a
+// syntax error, an unknown field), not on the database.
+type badFilterError struct{ err error }
+
+func (b badFilterError) Error() string { return b.err.Error() }
+func (b badFilterError) Unwrap() error { return b.err }
