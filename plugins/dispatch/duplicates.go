@@ -1,6 +1,7 @@
 package dispatch
 
 import (
+	"context"
 	"math"
 	"slices"
 	"sort"
@@ -8,9 +9,10 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"siyang/internal/sqlstmt"
 )
 
 // Duplicate is an open appeal that looks like the same problem at the same place.
@@ -75,32 +77,21 @@ type scanned struct {
 }
 
 // scanDuplicates compares a with the most recent open candidates created
-// since. With snapshot it first records the appeals' largest rowid, so
-// that extend can add what is committed later.
+// since. With snapshot it also records up to which rowid the appeals were
+// read, so that extended can add what is committed later. Outside a
+// transaction the candidates come from the app's open-appeal window
+// (window.go); inside one (an intake made within a caller's transaction,
+// whose uncommitted rows must not enter the shared window) from the
+// database.
 func scanDuplicates(app core.App, a *core.Record, since string, threshold float64, snapshot bool) (*duplicateScan, error) {
 	out := &duplicateScan{}
-	if snapshot {
-		// read before the candidates: an appeal committed in between is
-		// then in both, and merge keeps it once
-		if err := app.DB().NewQuery("SELECT coalesce(max(rowid), 0) FROM appeals").Row(&out.after); err != nil {
-			return nil, err
-		}
+	var candidates []listed
+	var err error
+	if w := windowOf(app); w != nil && !app.IsTransactional() {
+		candidates, out.after, err = w.candidates(app, a, since)
+	} else {
+		candidates, out.after, err = readCandidates(app, a, since, snapshot)
 	}
-	// Walk the most recent open appeals of the place (or category) through
-	// the partial (region|category, created) indexes on open appeals
-	// (migration 1764800000): only open cases are visited, and no sort.
-	// The status condition must stay word for word the indexes' WHERE.
-	// The indexes cover every column read here: no table row is visited.
-	from := "appeals INDEXED BY idx_appeals_open_created"
-	switch {
-	case a.GetString("region") != "":
-		from = "appeals INDEXED BY idx_appeals_open_region"
-	case a.GetString("category") != "":
-		from = "appeals INDEXED BY idx_appeals_open_category"
-	}
-	where, params := candidateScope(a)
-	params["since"] = since
-	candidates, err := readCandidates(app, from, where, params)
 	if err != nil {
 		return nil, err
 	}
@@ -110,16 +101,63 @@ func scanDuplicates(app core.App, a *core.Record, since string, threshold float6
 	return out, nil
 }
 
+// The candidate queries walk the partial (region|category, created)
+// indexes on open appeals (migration 1764800000): only open cases are
+// visited, and no sort. The status condition must stay word for word the
+// indexes' WHERE. The indexes cover every column read here: no table row
+// is visited.
+var (
+	scanCounty = sqlstmt.New("SELECT id, created, status, region FROM appeals INDEXED BY idx_appeals_open_created WHERE " +
+		OpenAppealsCondition + " AND created >= ? AND id != ? ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(candidateLimit))
+	scanRegion = sqlstmt.New("SELECT id, created, status, region FROM appeals INDEXED BY idx_appeals_open_region WHERE " +
+		OpenAppealsCondition + " AND created >= ? AND id != ? AND region = ? ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(candidateLimit))
+	scanCategory = sqlstmt.New("SELECT id, created, status, region FROM appeals INDEXED BY idx_appeals_open_category WHERE " +
+		OpenAppealsCondition + " AND created >= ? AND id != ? AND category = ? ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(candidateLimit))
+	// NOT INDEXED: the rowid range is the short way to the newest rows
+	// (SQLite still seeks by rowid); an index would walk the whole scope
+	topUpCounty = sqlstmt.New("SELECT id, created, status, region FROM appeals NOT INDEXED WHERE " +
+		OpenAppealsCondition + " AND created >= ? AND id != ? AND rowid > ? ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(candidateLimit))
+	topUpRegion = sqlstmt.New("SELECT id, created, status, region FROM appeals NOT INDEXED WHERE " +
+		OpenAppealsCondition + " AND created >= ? AND id != ? AND rowid > ? AND region = ? ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(candidateLimit))
+	topUpCategory = sqlstmt.New("SELECT id, created, status, region FROM appeals NOT INDEXED WHERE " +
+		OpenAppealsCondition + " AND created >= ? AND id != ? AND rowid > ? AND category = ? ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(candidateLimit))
+)
+
+// readCandidates reads a's candidates from the database; with snapshot it
+// first reads the appeals' largest rowid (before the candidates: an appeal
+// committed in between is then in both, and merge keeps it once).
+func readCandidates(app core.App, a *core.Record, since string, snapshot bool) ([]listed, int64, error) {
+	ctx := context.Background()
+	var after int64
+	if snapshot {
+		if err := maxAppealRowid.QueryRow(ctx, app).Scan(&after); err != nil {
+			return nil, 0, err
+		}
+	}
+	stmt, args := scanCounty, []any{since, a.Id}
+	switch key := scopeOf(a); key.field {
+	case "region":
+		stmt, args = scanRegion, append(args, key.value)
+	case "category":
+		stmt, args = scanCategory, append(args, key.value)
+	}
+	candidates, err := queryListed(ctx, app, stmt, args...)
+	return candidates, after, err
+}
+
 // extended answers the scan with the open candidates committed after it
 // (rowid above s.after) added, read with app — the intake's transaction.
 // The scan itself is left as it was: a transaction that rolls back (and
 // runs again) must not keep candidates that were never committed.
 func (s *duplicateScan) extended(app core.App, a *core.Record, since string, threshold float64) (*duplicateScan, error) {
-	// NOT INDEXED: the rowid range is the short way to the newest rows
-	// (SQLite still seeks by rowid); an index would walk the whole scope
-	where, params := candidateScope(a)
-	params["since"], params["after"] = since, s.after
-	newer, err := readCandidates(app, "appeals NOT INDEXED", where+" AND rowid > {:after}", params)
+	stmt, args := topUpCounty, []any{since, a.Id, s.after}
+	switch key := scopeOf(a); key.field {
+	case "region":
+		stmt, args = topUpRegion, append(args, key.value)
+	case "category":
+		stmt, args = topUpCategory, append(args, key.value)
+	}
+	newer, err := queryListed(context.Background(), app, stmt, args...)
 	if err != nil || len(newer) == 0 {
 		return s, err
 	}
@@ -131,29 +169,12 @@ func (s *duplicateScan) extended(app core.App, a *core.Record, since string, thr
 	return added, nil
 }
 
-// candidateScope is the WHERE of a's candidates beyond the open states
-// and the window: same township if known, else same category, else all.
-func candidateScope(a *core.Record) (string, dbx.Params) {
-	params := dbx.Params{"id": a.Id}
-	switch {
-	case a.GetString("region") != "":
-		params["region"] = a.GetString("region")
-		return " AND region = {:region}", params
-	case a.GetString("category") != "":
-		params["category"] = a.GetString("category")
-		return " AND category = {:category}", params
-	}
-	return "", params
-}
-
 // listed is one row of a candidate query: the columns every open-appeal
 // index holds, read without reflection (up to candidateLimit per intake).
 type listed struct{ id, created, status, region string }
 
-func readCandidates(app core.App, from, where string, params dbx.Params) ([]listed, error) {
-	rows, err := app.DB().NewQuery("SELECT id, created, status, region FROM " + from +
-		" WHERE " + OpenAppealsCondition + " AND created >= {:since} AND id != {:id}" + where +
-		" ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(candidateLimit)).Bind(params).Rows()
+func queryListed(ctx context.Context, app core.App, stmt *sqlstmt.Statement, args ...any) ([]listed, error) {
+	rows, err := stmt.Query(ctx, app, args...)
 	if err != nil {
 		return nil, err
 	}
