@@ -5,7 +5,9 @@ import (
 	"testing"
 )
 
-func stamp(i int) string { return fmt.Sprintf("2026-11-%02d %02d:%02d:00.000Z", 1+i/1440, i/60%24, i%60) }
+func stamp(i int) string {
+	return fmt.Sprintf("2026-11-%02d %02d:%02d:00.000Z", 1+i/1440, i/60%24, i%60)
+}
 
 // A list that grew past its bound is trimmed and marked truncated; once
 // closures leave fewer than candidateLimit in it, it asks to be reloaded;
