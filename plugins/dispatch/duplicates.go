@@ -66,7 +66,8 @@ func windowStart(window time.Duration) string {
 // (those with a larger rowid than after) — one short query instead of the
 // whole search while every other submission waits for the writer.
 type duplicateScan struct {
-	after  int64 // largest appeals rowid before the scan (when snapshot was asked)
+	after  int64 // every appeal up to this rowid was considered (when snapshot was asked)
+	me     *subject
 	window []scanned
 }
 
@@ -95,7 +96,7 @@ func scanDuplicates(app core.App, a *core.Record, since string, threshold float6
 	if err != nil {
 		return nil, err
 	}
-	if err := out.compare(app, a, candidates, threshold); err != nil {
+	if err := out.compare(app, subjectOf(a), candidates, threshold); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -162,7 +163,7 @@ func (s *duplicateScan) extended(app core.App, a *core.Record, since string, thr
 		return s, err
 	}
 	added := &duplicateScan{after: s.after}
-	if err := added.compare(app, a, newer, threshold); err != nil {
+	if err := added.compare(app, s.me, newer, threshold); err != nil {
 		return nil, err
 	}
 	added.window = mergeWindows(added.window, s.window)
@@ -171,7 +172,11 @@ func (s *duplicateScan) extended(app core.App, a *core.Record, since string, thr
 
 // listed is one row of a candidate query: the columns every open-appeal
 // index holds, read without reflection (up to candidateLimit per intake).
-type listed struct{ id, created, status, region string }
+// facts are the candidate's cached text facts when the window holds them.
+type listed struct {
+	id, created, status, region string
+	facts                       *textFacts
+}
 
 func queryListed(ctx context.Context, app core.App, stmt *sqlstmt.Statement, args ...any) ([]listed, error) {
 	rows, err := stmt.Query(ctx, app, args...)
@@ -190,30 +195,49 @@ func queryListed(ctx context.Context, app core.App, stmt *sqlstmt.Statement, arg
 	return out, rows.Err()
 }
 
+// subject is what the comparison reads of the new appeal, computed once
+// per scan (and reused by its extension inside the transaction) instead of
+// once per candidate.
+type subject struct {
+	region, address string
+	text, place     vector
+}
+
+func subjectOf(a *core.Record) *subject {
+	return &subject{region: a.GetString("region"), address: a.GetString("address"),
+		text: bigrams(a.GetString("title") + " " + a.GetString("content")), place: bigrams(a.GetString("address"))}
+}
+
 // compare appends candidates (most recent first) to the window with their
-// comparison with a.
-func (s *duplicateScan) compare(app core.App, a *core.Record, candidates []listed, threshold float64) error {
-	ids := make([]string, len(candidates))
-	for i, c := range candidates {
-		ids[i] = c.id
+// comparison with the subject.
+func (s *duplicateScan) compare(app core.App, me *subject, candidates []listed, threshold float64) error {
+	var ids []string
+	for _, c := range candidates {
+		if c.facts == nil {
+			ids = append(ids, c.id)
+		}
 	}
-	known, err := candidateFacts(app, ids)
-	if err != nil {
-		return err
+	var known map[string]*textFacts
+	if len(ids) > 0 {
+		var err error
+		if known, err = candidateFacts(app, ids); err != nil {
+			return err
+		}
 	}
-	mine := bigrams(a.GetString("title") + " " + a.GetString("content"))
-	myPlace := bigrams(a.GetString("address"))
+	s.me = me
 	for _, l := range candidates {
 		entry := scanned{id: l.id, created: l.created}
-		f := known[l.id]
+		f := l.facts
 		if f == nil {
-			f = &textFacts{} // deleted since it was listed
+			if f = known[l.id]; f == nil {
+				f = &textFacts{} // deleted since it was listed
+			}
 		}
-		text := cosine(mine, f.text)
+		text := cosine(me.text, f.text)
 		if 0.75*text+0.25 >= threshold { // else not even the same place would make it one
 			c := Candidate{Id: l.id, Ticket: f.ticket, Title: f.title, Address: f.address,
 				Region: l.region, Status: l.status, Created: l.created}
-			place := samePlace(a, c, f, myPlace)
+			place := samePlace(me, c, f)
 			score := 0.75 * text
 			if place {
 				score += 0.25
@@ -262,7 +286,9 @@ func newer(x, y scanned) bool {
 // result answers the duplicates among the candidateLimit most recent
 // candidates created since, best first, at most maxDuplicates.
 func (s *duplicateScan) result(since string) []Duplicate {
-	var out []Duplicate
+	// the best maxDuplicates, kept by insertion (an equal score keeps the
+	// more recent first)
+	best := make([]*Duplicate, 0, maxDuplicates+1)
 	n := 0
 	for _, w := range s.window {
 		if w.created < since {
@@ -271,13 +297,18 @@ func (s *duplicateScan) result(since string) []Duplicate {
 		if n++; n > candidateLimit {
 			break
 		}
-		if w.dup != nil {
-			out = append(out, *w.dup)
+		if w.dup == nil || (len(best) == maxDuplicates && w.dup.Score <= best[maxDuplicates-1].Score) {
+			continue
+		}
+		i := sort.Search(len(best), func(i int) bool { return best[i].Score < w.dup.Score })
+		best = slices.Insert(best, i, w.dup)
+		if len(best) > maxDuplicates {
+			best = best[:maxDuplicates]
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Score > out[j].Score })
-	if len(out) > maxDuplicates {
-		out = out[:maxDuplicates]
+	out := make([]Duplicate, len(best))
+	for i, d := range best {
+		out[i] = *d
 	}
 	return out
 }
@@ -288,16 +319,16 @@ const (
 )
 
 // samePlace: the same township, or addresses that share most of their wording.
-func samePlace(a *core.Record, b Candidate, bf *textFacts, aAddr vector) bool {
-	if a.GetString("region") != "" && a.GetString("region") == b.Region {
-		if a.GetString("address") == "" || b.Address == "" {
+func samePlace(me *subject, b Candidate, bf *textFacts) bool {
+	if me.region != "" && me.region == b.Region {
+		if me.address == "" || b.Address == "" {
 			return true
 		}
 	}
-	if aAddr.empty() || b.Address == "" {
+	if me.place.empty() || b.Address == "" {
 		return false
 	}
-	return cosine(aAddr, bf.place) >= 0.5
+	return cosine(me.place, bf.place) >= 0.5
 }
 
 // vector counts character bigrams, each packed into one integer, sorted

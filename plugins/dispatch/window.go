@@ -69,6 +69,7 @@ type scopeList struct {
 
 type windowEntry struct {
 	id, created, status, region string
+	facts                       *textFacts // from factsCache once it holds them (they never change while open)
 	in                          []*scopeList
 }
 
@@ -148,7 +149,10 @@ func (w *openWindow) candidates(app core.App, a *core.Record, since string) ([]l
 			break
 		}
 		if en.id != a.Id {
-			out = append(out, listed{id: en.id, created: en.created, status: en.status, region: en.region})
+			if en.facts == nil {
+				en.facts = factsCache.get(en.id)
+			}
+			out = append(out, listed{id: en.id, created: en.created, status: en.status, region: en.region, facts: en.facts})
 		}
 	}
 	return out, w.horizon, nil
