@@ -71,10 +71,13 @@ type duplicateScan struct {
 	window []scanned
 }
 
-// scanned is one candidate of the window; dup is nil below the threshold.
+// scanned is one candidate of the window with its comparison; dup tells
+// whether it reached the threshold. The Duplicate itself is built only for
+// the few result answers (in the worst case all 200 candidates match).
 type scanned struct {
-	id, created string
-	dup         *Duplicate
+	listed
+	score, text float64
+	place, dup  bool
 }
 
 // scanDuplicates compares a with the most recent open candidates created
@@ -225,30 +228,33 @@ func (s *duplicateScan) compare(app core.App, me *subject, candidates []listed, 
 		}
 	}
 	s.me = me
+	s.window = slices.Grow(s.window, len(candidates))
 	for _, l := range candidates {
-		entry := scanned{id: l.id, created: l.created}
-		f := l.facts
-		if f == nil {
-			if f = known[l.id]; f == nil {
-				f = &textFacts{} // deleted since it was listed
+		if l.facts == nil {
+			if l.facts = known[l.id]; l.facts == nil {
+				l.facts = &textFacts{} // deleted since it was listed
 			}
 		}
-		text := cosine(me.text, f.text)
-		if 0.75*text+0.25 >= threshold { // else not even the same place would make it one
-			c := Candidate{Id: l.id, Ticket: f.ticket, Title: f.title, Address: f.address,
-				Region: l.region, Status: l.status, Created: l.created}
-			place := samePlace(me, c, f)
-			score := 0.75 * text
-			if place {
-				score += 0.25
+		entry := scanned{listed: l}
+		entry.text = cosine(me.text, l.facts.text)
+		if 0.75*entry.text+0.25 >= threshold { // else not even the same place would make it one
+			entry.place = samePlace(me, l.region, l.facts)
+			entry.score = 0.75 * entry.text
+			if entry.place {
+				entry.score += 0.25
 			}
-			if score >= threshold {
-				entry.dup = &Duplicate{Appeal: c, Score: score, Text: text, Place: place}
-			}
+			entry.dup = entry.score >= threshold
 		}
 		s.window = append(s.window, entry)
 	}
 	return nil
+}
+
+// duplicate is the answer for a matching candidate.
+func (w *scanned) duplicate() Duplicate {
+	f := w.facts
+	return Duplicate{Appeal: Candidate{Id: w.id, Ticket: f.ticket, Title: f.title, Address: f.address,
+		Region: w.region, Status: w.status, Created: w.created}, Score: w.score, Text: w.text, Place: w.place}
 }
 
 // mergeWindows merges two windows in window order (most recent first),
@@ -288,27 +294,28 @@ func newer(x, y scanned) bool {
 func (s *duplicateScan) result(since string) []Duplicate {
 	// the best maxDuplicates, kept by insertion (an equal score keeps the
 	// more recent first)
-	best := make([]*Duplicate, 0, maxDuplicates+1)
+	best := make([]*scanned, 0, maxDuplicates+1)
 	n := 0
-	for _, w := range s.window {
+	for i := range s.window {
+		w := &s.window[i]
 		if w.created < since {
 			continue // fell out of the window since the scan
 		}
 		if n++; n > candidateLimit {
 			break
 		}
-		if w.dup == nil || (len(best) == maxDuplicates && w.dup.Score <= best[maxDuplicates-1].Score) {
+		if !w.dup || (len(best) == maxDuplicates && w.score <= best[maxDuplicates-1].score) {
 			continue
 		}
-		i := sort.Search(len(best), func(i int) bool { return best[i].Score < w.dup.Score })
-		best = slices.Insert(best, i, w.dup)
+		at := sort.Search(len(best), func(i int) bool { return best[i].score < w.score })
+		best = slices.Insert(best, at, w)
 		if len(best) > maxDuplicates {
 			best = best[:maxDuplicates]
 		}
 	}
 	out := make([]Duplicate, len(best))
-	for i, d := range best {
-		out[i] = *d
+	for i, w := range best {
+		out[i] = w.duplicate()
 	}
 	return out
 }
@@ -319,13 +326,13 @@ const (
 )
 
 // samePlace: the same township, or addresses that share most of their wording.
-func samePlace(me *subject, b Candidate, bf *textFacts) bool {
-	if me.region != "" && me.region == b.Region {
-		if me.address == "" || b.Address == "" {
+func samePlace(me *subject, region string, bf *textFacts) bool {
+	if me.region != "" && me.region == region {
+		if me.address == "" || bf.address == "" {
 			return true
 		}
 	}
-	if me.place.empty() || b.Address == "" {
+	if me.place.empty() || bf.address == "" {
 		return false
 	}
 	return cosine(me.place, bf.place) >= 0.5
