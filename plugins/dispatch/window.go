@@ -111,13 +111,15 @@ var (
 	appealsAfter   = sqlstmt.New("SELECT rowid, id, created, status, region, category FROM appeals WHERE rowid > ? ORDER BY rowid LIMIT " +
 		strconv.Itoa(windowSyncMax))
 	// the loads walk the partial indexes of the open appeals (their
-	// condition repeated word for word) and read only covered columns
+	// condition repeated word for word) and read only covered columns;
+	// they do not stop at a window start, so that any caller's window (see
+	// FindDuplicates) is answered from the same lists
 	loadCounty = sqlstmt.New("SELECT id, created, status, region FROM appeals INDEXED BY idx_appeals_open_created WHERE " +
-		OpenAppealsCondition + " AND created >= ? ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(windowListLoad))
+		OpenAppealsCondition + " ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(windowListLoad))
 	loadRegion = sqlstmt.New("SELECT id, created, status, region FROM appeals INDEXED BY idx_appeals_open_region WHERE " +
-		OpenAppealsCondition + " AND created >= ? AND region = ? ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(windowListLoad))
+		OpenAppealsCondition + " AND region = ? ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(windowListLoad))
 	loadCategory = sqlstmt.New("SELECT id, created, status, region FROM appeals INDEXED BY idx_appeals_open_category WHERE " +
-		OpenAppealsCondition + " AND created >= ? AND category = ? ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(windowListLoad))
+		OpenAppealsCondition + " AND category = ? ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(windowListLoad))
 )
 
 // candidates answers a's candidates (the most recent candidateLimit open
@@ -139,7 +141,7 @@ func (w *openWindow) candidates(app core.App, a *core.Record, since string) ([]l
 	}
 	if l == nil {
 		var err error
-		if l, err = w.load(ctx, app, key, since); err != nil {
+		if l, err = w.load(ctx, app, key); err != nil {
 			return nil, 0, err
 		}
 	}
@@ -193,13 +195,13 @@ func (w *openWindow) refresh(ctx context.Context, app core.App) error {
 }
 
 // load reads a scope's most recent open appeals into a new list.
-func (w *openWindow) load(ctx context.Context, app core.App, key scopeKey, since string) (*scopeList, error) {
-	stmt, args := loadCounty, []any{since}
+func (w *openWindow) load(ctx context.Context, app core.App, key scopeKey) (*scopeList, error) {
+	stmt, args := loadCounty, []any(nil)
 	switch key.field {
 	case "region":
-		stmt, args = loadRegion, append(args, key.value)
+		stmt, args = loadRegion, []any{key.value}
 	case "category":
-		stmt, args = loadCategory, append(args, key.value)
+		stmt, args = loadCategory, []any{key.value}
 	}
 	rows, err := stmt.Query(ctx, app, args...)
 	if err != nil {
