@@ -270,7 +270,7 @@ func mergeWindows(a, b []scanned) []scanned {
 		switch {
 		case j < len(b) && seen[b[j].id]:
 			j++
-		case j >= len(b) || i < len(a) && newer(a[i], b[j]):
+		case j >= len(b) || i < len(a) && newer(&a[i], &b[j]):
 			out = append(out, a[i])
 			i++
 		default:
@@ -282,7 +282,7 @@ func mergeWindows(a, b []scanned) []scanned {
 }
 
 // newer is the window order: ORDER BY created DESC, id DESC.
-func newer(x, y scanned) bool {
+func newer(x, y *scanned) bool {
 	if x.created != y.created {
 		return x.created > y.created
 	}
