@@ -1,12 +1,14 @@
 package hooks
 
 import (
+	"context"
 	"fmt"
 	"time"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/security"
+
+	"siyang/internal/sqlstmt"
 )
 
 // TicketPrefix starts every ticket number (泗阳 → SY).
@@ -24,18 +26,29 @@ func ChinaTime() *time.Location { return chinaTime }
 // SQLite's single writer makes concurrent submissions take turns.
 func NextTicket(txApp core.App, now time.Time) (string, error) {
 	day := now.In(chinaTime).Format("060102")
+	id := security.RandomStringWithAlphabet(15, "abcdefghijklmnopqrstuvwxyz0123456789")
 	var last int
-	err := txApp.DB().NewQuery(`
-		INSERT INTO ticket_counters (id, day, last) VALUES ({:id}, {:day}, 1)
-		ON CONFLICT(day) DO UPDATE SET last = last + 1
-		RETURNING last`).
-		Bind(dbx.Params{"id": security.RandomStringWithAlphabet(15, "abcdefghijklmnopqrstuvwxyz0123456789"), "day": day}).
-		Row(&last)
+	reserve := func(tx core.App) error {
+		// a statement prepared once and reused by every intake
+		return nextTicket.QueryRow(context.Background(), tx, id, day).Scan(&last)
+	}
+	var err error
+	if txApp.IsTransactional() {
+		err = reserve(txApp)
+	} else {
+		// (outside a transaction the statement's Query would run on a
+		// read connection)
+		err = txApp.RunInTransaction(reserve)
+	}
 	if err != nil {
 		return "", fmt.Errorf("reserve ticket number: %w", err)
 	}
 	return fmt.Sprintf("%s%s%04d", TicketPrefix, day, last), nil
 }
+
+var nextTicket = sqlstmt.New(`INSERT INTO ticket_counters (id, day, last) VALUES (?, ?, 1)
+	ON CONFLICT(day) DO UPDATE SET last = last + 1
+	RETURNING last`)
 
 // bindNumbering gives every new appeal its ticket number.
 func bindNumbering(app core.App) {

@@ -1,6 +1,7 @@
 package dispatch
 
 import (
+	"context"
 	"math"
 	"slices"
 	"sort"
@@ -8,9 +9,10 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"siyang/internal/sqlstmt"
 )
 
 // Duplicate is an open appeal that looks like the same problem at the same place.
@@ -64,50 +66,87 @@ func windowStart(window time.Duration) string {
 // (those with a larger rowid than after) — one short query instead of the
 // whole search while every other submission waits for the writer.
 type duplicateScan struct {
-	after  int64 // largest appeals rowid before the scan (when snapshot was asked)
+	after  int64 // every appeal up to this rowid was considered (when snapshot was asked)
+	me     *subject
 	window []scanned
 }
 
-// scanned is one candidate of the window; dup is nil below the threshold.
+// scanned is one candidate of the window with its comparison; dup tells
+// whether it reached the threshold. The Duplicate itself is built only for
+// the few result answers (in the worst case all 200 candidates match).
 type scanned struct {
-	id, created string
-	dup         *Duplicate
+	listed
+	score, text float64
+	place, dup  bool
 }
 
 // scanDuplicates compares a with the most recent open candidates created
-// since. With snapshot it first records the appeals' largest rowid, so
-// that extend can add what is committed later.
+// since. With snapshot it also records up to which rowid the appeals were
+// read, so that extended can add what is committed later. Outside a
+// transaction the candidates come from the app's open-appeal window
+// (window.go); inside one (an intake made within a caller's transaction,
+// whose uncommitted rows must not enter the shared window) from the
+// database.
 func scanDuplicates(app core.App, a *core.Record, since string, threshold float64, snapshot bool) (*duplicateScan, error) {
 	out := &duplicateScan{}
-	if snapshot {
-		// read before the candidates: an appeal committed in between is
-		// then in both, and merge keeps it once
-		if err := app.DB().NewQuery("SELECT coalesce(max(rowid), 0) FROM appeals").Row(&out.after); err != nil {
-			return nil, err
-		}
+	var candidates []listed
+	var err error
+	if w := windowOf(app); w != nil && !app.IsTransactional() {
+		candidates, out.after, err = w.candidates(app, a, since)
+	} else {
+		candidates, out.after, err = readCandidates(app, a, since, snapshot)
 	}
-	// Walk the most recent open appeals of the place (or category) through
-	// the partial (region|category, created) indexes on open appeals
-	// (migration 1764800000): only open cases are visited, and no sort.
-	// The status condition must stay word for word the indexes' WHERE.
-	// The indexes cover every column read here: no table row is visited.
-	from := "appeals INDEXED BY idx_appeals_open_created"
-	switch {
-	case a.GetString("region") != "":
-		from = "appeals INDEXED BY idx_appeals_open_region"
-	case a.GetString("category") != "":
-		from = "appeals INDEXED BY idx_appeals_open_category"
-	}
-	where, params := candidateScope(a)
-	params["since"] = since
-	candidates, err := readCandidates(app, from, where, params)
 	if err != nil {
 		return nil, err
 	}
-	if err := out.compare(app, a, candidates, threshold); err != nil {
+	if err := out.compare(app, subjectOf(a), candidates, threshold); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// The candidate queries walk the partial (region|category, created)
+// indexes on open appeals (migration 1764800000): only open cases are
+// visited, and no sort. The status condition must stay word for word the
+// indexes' WHERE. The indexes cover every column read here: no table row
+// is visited.
+var (
+	scanCounty = sqlstmt.New("SELECT id, created, status, region FROM appeals INDEXED BY idx_appeals_open_created WHERE " +
+		OpenAppealsCondition + " AND created >= ? AND id != ? ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(candidateLimit))
+	scanRegion = sqlstmt.New("SELECT id, created, status, region FROM appeals INDEXED BY idx_appeals_open_region WHERE " +
+		OpenAppealsCondition + " AND created >= ? AND id != ? AND region = ? ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(candidateLimit))
+	scanCategory = sqlstmt.New("SELECT id, created, status, region FROM appeals INDEXED BY idx_appeals_open_category WHERE " +
+		OpenAppealsCondition + " AND created >= ? AND id != ? AND category = ? ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(candidateLimit))
+	// NOT INDEXED: the rowid range is the short way to the newest rows
+	// (SQLite still seeks by rowid); an index would walk the whole scope
+	topUpCounty = sqlstmt.New("SELECT id, created, status, region FROM appeals NOT INDEXED WHERE " +
+		OpenAppealsCondition + " AND created >= ? AND id != ? AND rowid > ? ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(candidateLimit))
+	topUpRegion = sqlstmt.New("SELECT id, created, status, region FROM appeals NOT INDEXED WHERE " +
+		OpenAppealsCondition + " AND created >= ? AND id != ? AND rowid > ? AND region = ? ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(candidateLimit))
+	topUpCategory = sqlstmt.New("SELECT id, created, status, region FROM appeals NOT INDEXED WHERE " +
+		OpenAppealsCondition + " AND created >= ? AND id != ? AND rowid > ? AND category = ? ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(candidateLimit))
+)
+
+// readCandidates reads a's candidates from the database; with snapshot it
+// first reads the appeals' largest rowid (before the candidates: an appeal
+// committed in between is then in both, and merge keeps it once).
+func readCandidates(app core.App, a *core.Record, since string, snapshot bool) ([]listed, int64, error) {
+	ctx := context.Background()
+	var after int64
+	if snapshot {
+		if err := maxAppealRowid.QueryRow(ctx, app).Scan(&after); err != nil {
+			return nil, 0, err
+		}
+	}
+	stmt, args := scanCounty, []any{since, a.Id}
+	switch key := scopeOf(a); key.field {
+	case "region":
+		stmt, args = scanRegion, append(args, key.value)
+	case "category":
+		stmt, args = scanCategory, append(args, key.value)
+	}
+	candidates, err := queryListed(ctx, app, stmt, args...)
+	return candidates, after, err
 }
 
 // extended answers the scan with the open candidates committed after it
@@ -115,45 +154,35 @@ func scanDuplicates(app core.App, a *core.Record, since string, threshold float6
 // The scan itself is left as it was: a transaction that rolls back (and
 // runs again) must not keep candidates that were never committed.
 func (s *duplicateScan) extended(app core.App, a *core.Record, since string, threshold float64) (*duplicateScan, error) {
-	// NOT INDEXED: the rowid range is the short way to the newest rows
-	// (SQLite still seeks by rowid); an index would walk the whole scope
-	where, params := candidateScope(a)
-	params["since"], params["after"] = since, s.after
-	newer, err := readCandidates(app, "appeals NOT INDEXED", where+" AND rowid > {:after}", params)
+	stmt, args := topUpCounty, []any{since, a.Id, s.after}
+	switch key := scopeOf(a); key.field {
+	case "region":
+		stmt, args = topUpRegion, append(args, key.value)
+	case "category":
+		stmt, args = topUpCategory, append(args, key.value)
+	}
+	newer, err := queryListed(context.Background(), app, stmt, args...)
 	if err != nil || len(newer) == 0 {
 		return s, err
 	}
 	added := &duplicateScan{after: s.after}
-	if err := added.compare(app, a, newer, threshold); err != nil {
+	if err := added.compare(app, s.me, newer, threshold); err != nil {
 		return nil, err
 	}
 	added.window = mergeWindows(added.window, s.window)
 	return added, nil
 }
 
-// candidateScope is the WHERE of a's candidates beyond the open states
-// and the window: same township if known, else same category, else all.
-func candidateScope(a *core.Record) (string, dbx.Params) {
-	params := dbx.Params{"id": a.Id}
-	switch {
-	case a.GetString("region") != "":
-		params["region"] = a.GetString("region")
-		return " AND region = {:region}", params
-	case a.GetString("category") != "":
-		params["category"] = a.GetString("category")
-		return " AND category = {:category}", params
-	}
-	return "", params
-}
-
 // listed is one row of a candidate query: the columns every open-appeal
 // index holds, read without reflection (up to candidateLimit per intake).
-type listed struct{ id, created, status, region string }
+// facts are the candidate's cached text facts when the window holds them.
+type listed struct {
+	id, created, status, region string
+	facts                       *textFacts
+}
 
-func readCandidates(app core.App, from, where string, params dbx.Params) ([]listed, error) {
-	rows, err := app.DB().NewQuery("SELECT id, created, status, region FROM " + from +
-		" WHERE " + OpenAppealsCondition + " AND created >= {:since} AND id != {:id}" + where +
-		" ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(candidateLimit)).Bind(params).Rows()
+func queryListed(ctx context.Context, app core.App, stmt *sqlstmt.Statement, args ...any) ([]listed, error) {
+	rows, err := stmt.Query(ctx, app, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -169,41 +198,63 @@ func readCandidates(app core.App, from, where string, params dbx.Params) ([]list
 	return out, rows.Err()
 }
 
+// subject is what the comparison reads of the new appeal, computed once
+// per scan (and reused by its extension inside the transaction) instead of
+// once per candidate.
+type subject struct {
+	region, address string
+	text, place     vector
+}
+
+func subjectOf(a *core.Record) *subject {
+	return &subject{region: a.GetString("region"), address: a.GetString("address"),
+		text: bigrams(a.GetString("title") + " " + a.GetString("content")), place: bigrams(a.GetString("address"))}
+}
+
 // compare appends candidates (most recent first) to the window with their
-// comparison with a.
-func (s *duplicateScan) compare(app core.App, a *core.Record, candidates []listed, threshold float64) error {
-	ids := make([]string, len(candidates))
-	for i, c := range candidates {
-		ids[i] = c.id
-	}
-	known, err := candidateFacts(app, ids)
-	if err != nil {
-		return err
-	}
-	mine := bigrams(a.GetString("title") + " " + a.GetString("content"))
-	myPlace := bigrams(a.GetString("address"))
-	for _, l := range candidates {
-		entry := scanned{id: l.id, created: l.created}
-		f := known[l.id]
-		if f == nil {
-			f = &textFacts{} // deleted since it was listed
+// comparison with the subject.
+func (s *duplicateScan) compare(app core.App, me *subject, candidates []listed, threshold float64) error {
+	var ids []string
+	for _, c := range candidates {
+		if c.facts == nil {
+			ids = append(ids, c.id)
 		}
-		text := cosine(mine, f.text)
-		if 0.75*text+0.25 >= threshold { // else not even the same place would make it one
-			c := Candidate{Id: l.id, Ticket: f.ticket, Title: f.title, Address: f.address,
-				Region: l.region, Status: l.status, Created: l.created}
-			place := samePlace(a, c, f, myPlace)
-			score := 0.75 * text
-			if place {
-				score += 0.25
+	}
+	var known map[string]*textFacts
+	if len(ids) > 0 {
+		var err error
+		if known, err = candidateFacts(app, ids); err != nil {
+			return err
+		}
+	}
+	s.me = me
+	s.window = slices.Grow(s.window, len(candidates))
+	for _, l := range candidates {
+		if l.facts == nil {
+			if l.facts = known[l.id]; l.facts == nil {
+				l.facts = &textFacts{} // deleted since it was listed
 			}
-			if score >= threshold {
-				entry.dup = &Duplicate{Appeal: c, Score: score, Text: text, Place: place}
+		}
+		entry := scanned{listed: l}
+		entry.text = cosine(me.text, l.facts.text)
+		if 0.75*entry.text+0.25 >= threshold { // else not even the same place would make it one
+			entry.place = samePlace(me, l.region, l.facts)
+			entry.score = 0.75 * entry.text
+			if entry.place {
+				entry.score += 0.25
 			}
+			entry.dup = entry.score >= threshold
 		}
 		s.window = append(s.window, entry)
 	}
 	return nil
+}
+
+// duplicate is the answer for a matching candidate.
+func (w *scanned) duplicate() Duplicate {
+	f := w.facts
+	return Duplicate{Appeal: Candidate{Id: w.id, Ticket: f.ticket, Title: f.title, Address: f.address,
+		Region: w.region, Status: w.status, Created: w.created}, Score: w.score, Text: w.text, Place: w.place}
 }
 
 // mergeWindows merges two windows in window order (most recent first),
@@ -219,7 +270,7 @@ func mergeWindows(a, b []scanned) []scanned {
 		switch {
 		case j < len(b) && seen[b[j].id]:
 			j++
-		case j >= len(b) || i < len(a) && newer(a[i], b[j]):
+		case j >= len(b) || i < len(a) && newer(&a[i], &b[j]):
 			out = append(out, a[i])
 			i++
 		default:
@@ -231,7 +282,7 @@ func mergeWindows(a, b []scanned) []scanned {
 }
 
 // newer is the window order: ORDER BY created DESC, id DESC.
-func newer(x, y scanned) bool {
+func newer(x, y *scanned) bool {
 	if x.created != y.created {
 		return x.created > y.created
 	}
@@ -241,22 +292,30 @@ func newer(x, y scanned) bool {
 // result answers the duplicates among the candidateLimit most recent
 // candidates created since, best first, at most maxDuplicates.
 func (s *duplicateScan) result(since string) []Duplicate {
-	var out []Duplicate
+	// the best maxDuplicates, kept by insertion (an equal score keeps the
+	// more recent first)
+	best := make([]*scanned, 0, maxDuplicates+1)
 	n := 0
-	for _, w := range s.window {
+	for i := range s.window {
+		w := &s.window[i]
 		if w.created < since {
 			continue // fell out of the window since the scan
 		}
 		if n++; n > candidateLimit {
 			break
 		}
-		if w.dup != nil {
-			out = append(out, *w.dup)
+		if !w.dup || (len(best) == maxDuplicates && w.score <= best[maxDuplicates-1].score) {
+			continue
+		}
+		at := sort.Search(len(best), func(i int) bool { return best[i].score < w.score })
+		best = slices.Insert(best, at, w)
+		if len(best) > maxDuplicates {
+			best = best[:maxDuplicates]
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Score > out[j].Score })
-	if len(out) > maxDuplicates {
-		out = out[:maxDuplicates]
+	out := make([]Duplicate, len(best))
+	for i, w := range best {
+		out[i] = w.duplicate()
 	}
 	return out
 }
@@ -267,16 +326,16 @@ const (
 )
 
 // samePlace: the same township, or addresses that share most of their wording.
-func samePlace(a *core.Record, b Candidate, bf *textFacts, aAddr vector) bool {
-	if a.GetString("region") != "" && a.GetString("region") == b.Region {
-		if a.GetString("address") == "" || b.Address == "" {
+func samePlace(me *subject, region string, bf *textFacts) bool {
+	if me.region != "" && me.region == region {
+		if me.address == "" || bf.address == "" {
 			return true
 		}
 	}
-	if aAddr.empty() || b.Address == "" {
+	if me.place.empty() || bf.address == "" {
 		return false
 	}
-	return cosine(aAddr, bf.place) >= 0.5
+	return cosine(me.place, bf.place) >= 0.5
 }
 
 // vector counts character bigrams, each packed into one integer, sorted

@@ -104,6 +104,7 @@ func Register(app core.App, rootCmd *cobra.Command, config Config) (*Plugin, err
 	}
 	p := &plugin{app: app, config: config, models: &modelStore{}}
 	p.rules = tablecache.New(app, activeRules, "dispatch_rules")
+	bindOpenWindow(app)
 
 	if app.IsBootstrapped() {
 		p.loadModel(app)

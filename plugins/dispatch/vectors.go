@@ -46,6 +46,13 @@ func (c *appealFacts) lookup(ids []string) (map[string]*textFacts, []any) {
 	return out, missing
 }
 
+// get answers the cached facts of one appeal, or nil.
+func (c *appealFacts) get(id string) *textFacts {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.m[id]
+}
+
 func (c *appealFacts) put(id string, f *textFacts) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -171,8 +171,9 @@ func (en *Engine) Submit(app core.App, f Submission, actor Actor) (*Receipt, err
 		return nil, err
 	}
 	// newAppeal builds the record from the submission: once as the draft
-	// the preparation reads, then afresh in each attempt of the transaction
-	// (a retried attempt must not inherit a ticket from a rolled-back one).
+	// the preparation reads (and the first attempt of the transaction
+	// saves), then afresh in each further attempt (a retried attempt must
+	// not inherit a ticket from a rolled-back one).
 	newAppeal := func() *core.Record {
 		appeal := core.NewRecord(collection)
 		appeal.Load(map[string]any{
@@ -211,14 +212,21 @@ func (en *Engine) Submit(app core.App, f Submission, actor Actor) (*Receipt, err
 		}
 		return appeal
 	}
-	prep := &PrepareIntakeEvent{App: app, Appeal: newAppeal(), Context: context.Background()}
+	draft := newAppeal()
+	prep := &PrepareIntakeEvent{App: app, Appeal: draft, Context: context.Background()}
 	if err := OnPrepareIntake(app).Trigger(prep); err != nil {
 		return nil, err
 	}
 
 	var appeal *core.Record
 	err = en.intakes.do(app, func(tx core.App) error {
-		appeal = newAppeal()
+		// the first attempt saves the draft itself (the preparation only
+		// read it); a retried one starts from a fresh record
+		if draft != nil {
+			appeal, draft = draft, nil
+		} else {
+			appeal = newAppeal()
+		}
 		now := en.now().UTC()
 		policy, err := PolicyFor(tx, appeal)
 		if err != nil {

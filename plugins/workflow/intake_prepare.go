@@ -18,8 +18,9 @@ type PrepareIntakeEvent struct {
 	App core.App
 
 	// Appeal is a draft carrying the submitted fields (no id, ticket or
-	// deadline yet). Read it only: the record saved is another one, built
-	// from the same submission inside the transaction.
+	// deadline yet). Read it only, and do not keep it: the first attempt
+	// of the transaction completes and saves this very record; a retried
+	// attempt saves a fresh one built from the same submission.
 	Appeal *core.Record
 
 	// Context is the context the appeal is saved with: a handler adds what
