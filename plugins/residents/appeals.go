@@ -17,12 +17,13 @@ import (
 const perPage = 20
 
 // The list's two reads, prepared once per connection (internal/sqlstmt);
-// the parameter is cast so that SQLite does not plan the statement again
-// for every resident (see plugins/workflow/residentcase.go).
+// the parameters are cast so that SQLite does not plan the statements
+// again at every run (see plugins/workflow/residentcase.go).
 var (
 	countMine = sqlstmt.New(`SELECT COUNT(*) FROM appeals WHERE resident = CAST(? AS TEXT)`)
 	listMine  = sqlstmt.New(`SELECT id, ticket, title, kind, status, satisfaction, created, updated
-		FROM appeals WHERE resident = CAST(? AS TEXT) ORDER BY created DESC, id DESC LIMIT ? OFFSET ?`)
+		FROM appeals WHERE resident = CAST(? AS TEXT) ORDER BY created DESC, id DESC
+		LIMIT CAST(? AS INTEGER) OFFSET CAST(? AS INTEGER)`)
 )
 
 // myAppeal is one line of "我的诉求".

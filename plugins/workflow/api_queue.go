@@ -287,7 +287,7 @@ var queueWalkStatements = func() map[queueWalkKey]*sqlstmt.Statement {
 // page start. Each walk answers its stream's index in the view and whether
 // it is the walk of undated tasks. Parameters: ?1 department, ?2 limit,
 // ?3 and ?4 the cursor's key and task id. They are cast so that SQLite
-// plans the statement once (see residentcase.go).
+// plans the statement once, not at every run (see residentcase.go).
 func queueWalkStatement(view queueView, from int) string {
 	states := make([]string, len(view.cases))
 	for i, c := range view.cases {
@@ -324,7 +324,7 @@ func queueWalkStatement(view queueView, from int) string {
 			FROM assignments t CROSS JOIN appeals a ON a.id = t.appeal
 			WHERE t.department = CAST(?1 AS TEXT) AND t.status = '`+s.status+`'`+where+`
 			  AND a.status IN (`+strings.Join(states, ",")+`)
-			ORDER BY `+orderBy+` LIMIT ?2)`)
+			ORDER BY `+orderBy+` LIMIT CAST(?2 AS INTEGER))`)
 	}
 	for i, s := range view.streams {
 		if from != queueAfterUndated {
