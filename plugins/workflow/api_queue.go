@@ -70,28 +70,28 @@ const (
 // QueueItem is one row of the workbench's queue: the list columns of the
 // case and the department's own task on it.
 type QueueItem struct {
-	ID                   string                  `db:"id" json:"id"`
-	Ticket               string                  `db:"ticket" json:"ticket"`
-	Title                string                  `db:"title" json:"title"`
-	Kind                 string                  `db:"kind" json:"kind"`
-	Category             string                  `db:"category" json:"category"`
-	CategoryName         string                  `db:"category_name" json:"category_name"`
-	Status               string                  `db:"status" json:"status"`
-	Priority             string                  `db:"priority" json:"priority"`
-	UrgentFlag           bool                    `db:"urgent_flag" json:"urgent_flag"`
-	SLAStage             string                  `db:"sla_stage" json:"sla_stage"`
-	SLAState             string                  `db:"sla_state" json:"sla_state"`
-	SLADueAt             types.DateTime          `db:"sla_due_at" json:"sla_due_at"`
-	DueSign              types.DateTime          `db:"due_sign" json:"due_sign"`
-	DueFinish            types.DateTime          `db:"due_finish" json:"due_finish"`
-	DueCallback          types.DateTime          `db:"due_callback" json:"due_callback"`
-	UrgeCount            int                     `db:"urge_count" json:"urge_count"`
-	SuperviseCount       int                     `db:"supervise_count" json:"supervise_count"`
-	LeadDepartment       string                  `db:"lead_department" json:"lead_department"`
-	AssistingDepartments types.JSONArray[string] `db:"assisting_departments" json:"assisting_departments"`
-	Created              types.DateTime          `db:"created" json:"created"`
-	Updated              types.DateTime          `db:"updated" json:"updated"`
-	Task                 QueueTask               `db:"-" json:"task"`
+	ID                   string                  `json:"id"`
+	Ticket               string                  `json:"ticket"`
+	Title                string                  `json:"title"`
+	Kind                 string                  `json:"kind"`
+	Category             string                  `json:"category"`
+	CategoryName         string                  `json:"category_name"`
+	Status               string                  `json:"status"`
+	Priority             string                  `json:"priority"`
+	UrgentFlag           bool                    `json:"urgent_flag"`
+	SLAStage             string                  `json:"sla_stage"`
+	SLAState             string                  `json:"sla_state"`
+	SLADueAt             types.DateTime          `json:"sla_due_at"`
+	DueSign              types.DateTime          `json:"due_sign"`
+	DueFinish            types.DateTime          `json:"due_finish"`
+	DueCallback          types.DateTime          `json:"due_callback"`
+	UrgeCount            int                     `json:"urge_count"`
+	SuperviseCount       int                     `json:"supervise_count"`
+	LeadDepartment       string                  `json:"lead_department"`
+	AssistingDepartments types.JSONArray[string] `json:"assisting_departments"`
+	Created              types.DateTime          `json:"created"`
+	Updated              types.DateTime          `json:"updated"`
+	Task                 QueueTask               `json:"task"`
 }
 
 // QueueTask is the department's task on the case.
@@ -106,11 +106,11 @@ type QueueTask struct {
 
 // queueRow is one task found by a walk: its ordering key and its case.
 type queueRow struct {
-	TaskID     string `db:"task_id"`
-	TaskRole   string `db:"task_role"`
-	TaskStatus string `db:"task_status"`
-	TaskKey    string `db:"task_key"`
-	Appeal     string `db:"appeal"`
+	TaskID     string
+	TaskRole   string
+	TaskStatus string
+	TaskKey    string
+	Appeal     string
 }
 
 var cursorID = regexp.MustCompile(`^[a-z0-9]{15}$`)
