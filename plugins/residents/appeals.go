@@ -1,34 +1,46 @@
 package residents
 
 import (
+	"database/sql"
+	"errors"
 	"net/http"
 	"strconv"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"siyang/internal/sqlstmt"
 	"siyang/plugins/workflow"
 )
 
 // perPage is how many cases "我的诉求" lists at a time.
 const perPage = 20
 
+// The list's two reads, prepared once per connection (internal/sqlstmt);
+// the parameters are cast so that SQLite does not plan the statements
+// again at every run (see plugins/workflow/residentcase.go).
+var (
+	countMine = sqlstmt.New(`SELECT COUNT(*) FROM appeals WHERE resident = CAST(? AS TEXT)`)
+	listMine  = sqlstmt.New(`SELECT id, ticket, title, kind, status, satisfaction, created, updated
+		FROM appeals WHERE resident = CAST(? AS TEXT) ORDER BY created DESC, id DESC
+		LIMIT CAST(? AS INTEGER) OFFSET CAST(? AS INTEGER)`)
+)
+
 // myAppeal is one line of "我的诉求".
 type myAppeal struct {
-	ID           string         `db:"id" json:"id"`
-	Ticket       string         `db:"ticket" json:"ticket"`
-	Title        string         `db:"title" json:"title"`
-	Kind         string         `db:"kind" json:"kind"`
-	Status       string         `db:"status" json:"status"`
-	Satisfaction string         `db:"satisfaction" json:"satisfaction"`
-	Created      types.DateTime `db:"created" json:"created"`
-	Updated      types.DateTime `db:"updated" json:"updated"`
-	StatusLabel  string         `db:"-" json:"status_label"`
-	KindLabel    string         `db:"-" json:"kind_label"`
-	CanRate      bool           `db:"-" json:"can_rate"`
-	CanAdd       bool           `db:"-" json:"can_supplement"`
-	CanWithdraw  bool           `db:"-" json:"can_withdraw"`
+	ID           string         `json:"id"`
+	Ticket       string         `json:"ticket"`
+	Title        string         `json:"title"`
+	Kind         string         `json:"kind"`
+	Status       string         `json:"status"`
+	Satisfaction string         `json:"satisfaction"`
+	Created      types.DateTime `json:"created"`
+	Updated      types.DateTime `json:"updated"`
+	StatusLabel  string         `json:"status_label"`
+	KindLabel    string         `json:"kind_label"`
+	CanRate      bool           `json:"can_rate"`
+	CanAdd       bool           `json:"can_supplement"`
+	CanWithdraw  bool           `json:"can_withdraw"`
 }
 
 // handleMyAppeals runs GET /api/residents/appeals?page=N: the signed-in
@@ -38,17 +50,28 @@ func (p *plugin) handleMyAppeals(e *core.RequestEvent) error {
 	if page < 1 {
 		page = 1
 	}
+	ctx := e.Request.Context()
 	var total int
-	err := e.App.DB().Select("COUNT(*)").From("appeals").Where(dbx.HashExp{"resident": e.Auth.Id}).Row(&total)
-	if err != nil {
+	if err := countMine.QueryRow(ctx, e.App, e.Auth.Id).Scan(&total); err != nil {
 		return err
 	}
 	items := []myAppeal{}
-	err = e.App.DB().Select("id", "ticket", "title", "kind", "status", "satisfaction", "created", "updated").
-		From("appeals").Where(dbx.HashExp{"resident": e.Auth.Id}).
-		OrderBy("created DESC", "id DESC").Limit(perPage).Offset(int64((page - 1) * perPage)).All(&items)
-	if err != nil {
-		return err
+	if page-1 < (total+perPage-1)/perPage {
+		rows, err := listMine.Query(ctx, e.App, e.Auth.Id, perPage, (page-1)*perPage)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var a myAppeal
+			if err := rows.Scan(&a.ID, &a.Ticket, &a.Title, &a.Kind, &a.Status, &a.Satisfaction, &a.Created, &a.Updated); err != nil {
+				return err
+			}
+			items = append(items, a)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
 	}
 	for i := range items {
 		a := &items[i]
@@ -74,11 +97,15 @@ func allows(action string, s workflow.Status) bool {
 // resident's cases as the track page shows it (workflow.ResidentView). A
 // case of someone else answers 404, as if it did not exist.
 func (p *plugin) handleMyAppeal(e *core.RequestEvent) error {
-	appeal, err := e.App.FindRecordById("appeals", e.Request.PathValue("id"))
-	if err != nil || appeal.GetString("resident") != e.Auth.Id {
+	ctx := e.Request.Context()
+	c, err := workflow.FindResidentCase(ctx, e.App, e.Request.PathValue("id"))
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if c == nil || c.Resident != e.Auth.Id {
 		return workflow.NotFound("没有找到这条诉求")
 	}
-	view, err := workflow.ResidentView(e.App, appeal)
+	view, err := c.View(ctx, e.App)
 	if err != nil {
 		return err
 	}

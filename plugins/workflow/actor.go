@@ -101,7 +101,11 @@ func HashQueryCode(code string) string {
 
 // CheckQueryCode compares in constant time.
 func CheckQueryCode(appeal *core.Record, code string) bool {
-	stored := appeal.GetString("query_code_hash")
+	return checkQueryCodeHash(appeal.GetString("query_code_hash"), code)
+}
+
+// checkQueryCodeHash compares code with a stored digest, in constant time.
+func checkQueryCodeHash(stored, code string) bool {
 	if stored == "" || code == "" {
 		return false
 	}

@@ -97,20 +97,25 @@ func appealState(a *core.Record) map[string]any {
 	}
 }
 
+// eventLabel is how the timeline names an entry's action.
+func eventLabel(action string) string {
+	if action == "submit" {
+		return "提交诉求"
+	}
+	a, _ := Find(action)
+	return a.Label
+}
+
 // eventView is a timeline entry; internal notes only for staff.
 func eventView(ev *core.Record, internal bool) map[string]any {
-	action, _ := Find(ev.GetString("action"))
 	v := map[string]any{
 		"id":      ev.Id,
 		"action":  ev.GetString("action"),
-		"label":   action.Label,
+		"label":   eventLabel(ev.GetString("action")),
 		"summary": ev.GetString("summary"),
 		"from":    ev.GetString("from_status"),
 		"to":      ev.GetString("to_status"),
 		"created": ev.GetDateTime("created"),
-	}
-	if ev.GetString("action") == "submit" {
-		v["label"] = "提交诉求"
 	}
 	if internal {
 		v["note"] = ev.GetString("note")

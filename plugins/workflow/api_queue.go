@@ -1,15 +1,18 @@
 package workflow
 
 import (
+	"context"
+	"encoding/json"
 	"net/http"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"siyang/internal/sqlstmt"
 )
 
 // The department workbench's queue: GET /api/workbench/queue. The generic
@@ -67,28 +70,28 @@ const (
 // QueueItem is one row of the workbench's queue: the list columns of the
 // case and the department's own task on it.
 type QueueItem struct {
-	ID                   string                  `db:"id" json:"id"`
-	Ticket               string                  `db:"ticket" json:"ticket"`
-	Title                string                  `db:"title" json:"title"`
-	Kind                 string                  `db:"kind" json:"kind"`
-	Category             string                  `db:"category" json:"category"`
-	CategoryName         string                  `db:"category_name" json:"category_name"`
-	Status               string                  `db:"status" json:"status"`
-	Priority             string                  `db:"priority" json:"priority"`
-	UrgentFlag           bool                    `db:"urgent_flag" json:"urgent_flag"`
-	SLAStage             string                  `db:"sla_stage" json:"sla_stage"`
-	SLAState             string                  `db:"sla_state" json:"sla_state"`
-	SLADueAt             types.DateTime          `db:"sla_due_at" json:"sla_due_at"`
-	DueSign              types.DateTime          `db:"due_sign" json:"due_sign"`
-	DueFinish            types.DateTime          `db:"due_finish" json:"due_finish"`
-	DueCallback          types.DateTime          `db:"due_callback" json:"due_callback"`
-	UrgeCount            int                     `db:"urge_count" json:"urge_count"`
-	SuperviseCount       int                     `db:"supervise_count" json:"supervise_count"`
-	LeadDepartment       string                  `db:"lead_department" json:"lead_department"`
-	AssistingDepartments types.JSONArray[string] `db:"assisting_departments" json:"assisting_departments"`
-	Created              types.DateTime          `db:"created" json:"created"`
-	Updated              types.DateTime          `db:"updated" json:"updated"`
-	Task                 QueueTask               `db:"-" json:"task"`
+	ID                   string                  `json:"id"`
+	Ticket               string                  `json:"ticket"`
+	Title                string                  `json:"title"`
+	Kind                 string                  `json:"kind"`
+	Category             string                  `json:"category"`
+	CategoryName         string                  `json:"category_name"`
+	Status               string                  `json:"status"`
+	Priority             string                  `json:"priority"`
+	UrgentFlag           bool                    `json:"urgent_flag"`
+	SLAStage             string                  `json:"sla_stage"`
+	SLAState             string                  `json:"sla_state"`
+	SLADueAt             types.DateTime          `json:"sla_due_at"`
+	DueSign              types.DateTime          `json:"due_sign"`
+	DueFinish            types.DateTime          `json:"due_finish"`
+	DueCallback          types.DateTime          `json:"due_callback"`
+	UrgeCount            int                     `json:"urge_count"`
+	SuperviseCount       int                     `json:"supervise_count"`
+	LeadDepartment       string                  `json:"lead_department"`
+	AssistingDepartments types.JSONArray[string] `json:"assisting_departments"`
+	Created              types.DateTime          `json:"created"`
+	Updated              types.DateTime          `json:"updated"`
+	Task                 QueueTask               `json:"task"`
 }
 
 // QueueTask is the department's task on the case.
@@ -103,11 +106,11 @@ type QueueTask struct {
 
 // queueRow is one task found by a walk: its ordering key and its case.
 type queueRow struct {
-	TaskID     string `db:"task_id"`
-	TaskRole   string `db:"task_role"`
-	TaskStatus string `db:"task_status"`
-	TaskKey    string `db:"task_key"`
-	Appeal     string `db:"appeal"`
+	TaskID     string
+	TaskRole   string
+	TaskStatus string
+	TaskKey    string
+	Appeal     string
 }
 
 var cursorID = regexp.MustCompile(`^[a-z0-9]{15}$`)
@@ -162,13 +165,9 @@ func (p *plugin) handleQueue(e *core.RequestEvent) error {
 		after = &c
 	}
 
-	var rows []queueRow
-	for _, s := range view.streams {
-		part, err := queueStreamPage(e.App, dept, view, s, after, perPage+1)
-		if err != nil {
-			return err
-		}
-		rows = append(rows, part...)
+	rows, err := queueWalks(e.Request.Context(), e.App, dept, name, view, after, perPage+1)
+	if err != nil {
+		return err
 	}
 	sort.Slice(rows, func(i, j int) bool { return queueLess(view, rows[i], rows[j]) })
 
@@ -192,7 +191,7 @@ func (p *plugin) handleQueue(e *core.RequestEvent) error {
 		seen[r.Appeal] = true
 		page = append(page, r)
 	}
-	items, err := queueCases(e.App, page)
+	items, err := queueCases(e.Request.Context(), e.App, page)
 	if err != nil {
 		return err
 	}
@@ -201,101 +200,183 @@ func (p *plugin) handleQueue(e *core.RequestEvent) error {
 	})
 }
 
-// queueStreamPage reads up to limit tasks of one status after the cursor,
-// in index order, with their cases (in the view's states only). Tasks
-// without a deadline (a 挂起 case's clock is stopped) come after the
+// queueWalks reads, for each of the view's task states, up to limit tasks
+// after the cursor in index order, whose cases are in the view's states.
+// Tasks without a deadline (a 挂起 case's clock is stopped) come after the
 // others, as on the workbench: the index holds them first, so they are a
-// second walk.
-func queueStreamPage(app core.App, dept string, view queueView, s queueStream, after *queueCursor, limit int) ([]queueRow, error) {
-	var rows []queueRow
-	if after == nil || after.key != "" {
-		part, err := queueWalk(app, dept, view, s, after, limit, false)
-		if err != nil {
-			return nil, err
+// second walk of the state, used where the first found fewer than limit.
+// All walks are one statement (queueWalkStatement).
+func queueWalks(ctx context.Context, app core.App, dept, name string, view queueView, after *queueCursor, limit int) ([]queueRow, error) {
+	kind := queueFromStart
+	key, id := "", ""
+	if after != nil {
+		kind, key, id = queueAfterDated, after.key, after.id
+		if after.key == "" {
+			kind = queueAfterUndated
 		}
-		rows = part
 	}
-	if len(rows) < limit && !view.newest { // a finished task always has its time
-		part, err := queueWalk(app, dept, view, s, after, limit-len(rows), true)
-		if err != nil {
+	stmt := queueWalkStatements[queueWalkKey{name, kind}]
+	if stmt == nil {
+		return nil, nil // nothing comes after the last finished task
+	}
+	args := []any{dept, limit}
+	if kind != queueFromStart {
+		args = append(args, key, id) // ?3 and ?4 (the undated walks name ?4 only)
+	}
+	res, err := stmt.Query(ctx, app, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Close()
+	dated := make([][]queueRow, len(view.streams))
+	undated := make([][]queueRow, len(view.streams))
+	for res.Next() {
+		var stream, isUndated int
+		var r queueRow
+		if err := res.Scan(&stream, &isUndated, &r.TaskID, &r.TaskRole, &r.TaskStatus, &r.TaskKey, &r.Appeal); err != nil {
 			return nil, err
 		}
-		rows = append(rows, part...)
+		if isUndated == 1 {
+			undated[stream] = append(undated[stream], r)
+		} else {
+			dated[stream] = append(dated[stream], r)
+		}
+	}
+	if err := res.Err(); err != nil {
+		return nil, err
+	}
+	var rows []queueRow
+	for i := range view.streams {
+		rows = append(rows, dated[i]...)
+		if n := limit - len(dated[i]); n > 0 {
+			rows = append(rows, undated[i][:min(n, len(undated[i]))]...)
+		}
 	}
 	return rows, nil
 }
 
-// queueWalk is one walk of queueStreamPage: the tasks with a deadline
-// (ordered by it) or those without (undated).
-func queueWalk(app core.App, dept string, view queueView, s queueStream, after *queueCursor, limit int, undated bool) ([]queueRow, error) {
-	params := dbx.Params{"dept": dept, "status": s.status, "limit": limit}
+// Where a page starts: the first page, after a task with a deadline, or
+// after a task without one (its walks skip all tasks with a deadline).
+const (
+	queueFromStart = iota
+	queueAfterDated
+	queueAfterUndated
+)
+
+type queueWalkKey struct {
+	view string
+	from int
+}
+
+// queueWalkStatements holds one statement per view and page start,
+// prepared once per connection (internal/sqlstmt); nil where the page can
+// hold nothing.
+var queueWalkStatements = func() map[queueWalkKey]*sqlstmt.Statement {
+	out := map[queueWalkKey]*sqlstmt.Statement{}
+	for name, view := range queueViews {
+		for _, from := range []int{queueFromStart, queueAfterDated, queueAfterUndated} {
+			if sql := queueWalkStatement(view, from); sql != "" {
+				out[queueWalkKey{name, from}] = sqlstmt.New(sql)
+			}
+		}
+	}
+	return out
+}()
+
+// queueWalkStatement is the UNION ALL of a view's walks from one kind of
+// page start. Each walk answers its stream's index in the view and whether
+// it is the walk of undated tasks. Parameters: ?1 department, ?2 limit,
+// ?3 and ?4 the cursor's key and task id. They are cast so that SQLite
+// plans the statement once, not at every run (see residentcase.go).
+func queueWalkStatement(view queueView, from int) string {
 	states := make([]string, len(view.cases))
 	for i, c := range view.cases {
-		k := "c" + strconv.Itoa(i)
-		params[k] = c
-		states[i] = "{:" + k + "}"
+		states[i] = "'" + c.(string) + "'"
 	}
 	cmp, order := ">", "ASC"
 	if view.newest {
 		cmp, order = "<", "DESC"
 	}
-	var where, orderBy string
-	switch {
-	case undated:
-		where = " AND t." + s.key + " = ''"
-		if after != nil && after.key == "" {
-			where += " AND t.id > {:id}"
+	var walks []string
+	walk := func(i int, s queueStream, undated bool) {
+		where, orderBy, flag := "", "", "0"
+		if undated {
+			flag = "1"
+			where = " AND t." + s.key + " = ''"
+			if from == queueAfterUndated {
+				where += " AND t.id > CAST(?4 AS TEXT)"
+			}
+			orderBy = "t.id"
+		} else {
+			where = " AND t." + s.key + " != ''"
+			if from == queueAfterDated {
+				where += " AND (t." + s.key + ", t.id) " + cmp + " (CAST(?3 AS TEXT), CAST(?4 AS TEXT))"
+			}
+			orderBy = "t." + s.key + " " + order + ", t.id " + order
 		}
-		orderBy = "t.id"
-	default:
-		where = " AND t." + s.key + " != ''"
-		if after != nil {
-			where += " AND (t." + s.key + ", t.id) " + cmp + " ({:key}, {:id})"
+		if s.assistOnly {
+			where += " AND t.role = 'assist'"
 		}
-		orderBy = "t." + s.key + " " + order + ", t.id " + order
+		// CROSS JOIN keeps the tasks as the outer loop: the walk follows
+		// the index and stops at the limit, never starting from the appeals.
+		walks = append(walks, `SELECT * FROM (SELECT `+strconv.Itoa(i)+` AS stream, `+flag+` AS undated,
+			t.id, t.role, t.status, t.`+s.key+`, t.appeal
+			FROM assignments t CROSS JOIN appeals a ON a.id = t.appeal
+			WHERE t.department = CAST(?1 AS TEXT) AND t.status = '`+s.status+`'`+where+`
+			  AND a.status IN (`+strings.Join(states, ",")+`)
+			ORDER BY `+orderBy+` LIMIT CAST(?2 AS INTEGER))`)
 	}
-	if after != nil {
-		params["key"], params["id"] = after.key, after.id
+	for i, s := range view.streams {
+		if from != queueAfterUndated {
+			walk(i, s, false)
+		}
+		if !view.newest { // a finished task always has its time
+			walk(i, s, true)
+		}
 	}
-	if s.assistOnly {
-		where += " AND t.role = 'assist'"
-	}
-	// CROSS JOIN keeps the tasks as the outer loop: the walk follows the
-	// index and stops at the limit, never starting from the appeals.
-	sql := `SELECT t.id AS task_id, t.role AS task_role, t.status AS task_status, t.` + s.key + ` AS task_key, t.appeal
-		FROM assignments t CROSS JOIN appeals a ON a.id = t.appeal
-		WHERE t.department = {:dept} AND t.status = {:status}` + where + `
-		  AND a.status IN (` + strings.Join(states, ",") + `)
-		ORDER BY ` + orderBy + `
-		LIMIT {:limit}`
-	var rows []queueRow
-	err := app.DB().NewQuery(sql).Bind(params).All(&rows)
-	return rows, err
+	return strings.Join(walks, "\nUNION ALL\n")
 }
+
+// queueCasesStatement reads the list columns of the page's cases (?1: a
+// JSON array of their ids).
+var queueCasesStatement = sqlstmt.New(`SELECT a.id, a.ticket, a.title, a.kind, a.category, COALESCE(c.name, ''),
+	a.status, a.priority, a.urgent_flag, a.sla_stage, a.sla_state, a.sla_due_at, a.due_sign, a.due_finish,
+	a.due_callback, a.urge_count, a.supervise_count, a.lead_department, a.assisting_departments, a.created, a.updated
+	FROM appeals a LEFT JOIN categories c ON c.id = a.category
+	WHERE a.id IN (SELECT value FROM json_each(?))`)
 
 // queueCases reads the list columns of the page's cases, in the page's
 // order, with the department's task on each.
-func queueCases(app core.App, page []queueRow) ([]QueueItem, error) {
+func queueCases(ctx context.Context, app core.App, page []queueRow) ([]QueueItem, error) {
 	items := make([]QueueItem, 0, len(page))
 	if len(page) == 0 {
 		return items, nil
 	}
-	ids := make([]any, len(page))
+	ids := make([]string, len(page))
 	for i, r := range page {
 		ids[i] = r.Appeal
 	}
-	var list []QueueItem
-	err := app.DB().Select("a.id", "a.ticket", "a.title", "a.kind", "a.category", "COALESCE(c.name, '') AS category_name",
-		"a.status", "a.priority", "a.urgent_flag", "a.sla_stage", "a.sla_state", "a.sla_due_at", "a.due_sign", "a.due_finish",
-		"a.due_callback", "a.urge_count", "a.supervise_count", "a.lead_department", "a.assisting_departments", "a.created", "a.updated").
-		From("appeals a").LeftJoin("categories c", dbx.NewExp("c.id = a.category")).
-		Where(dbx.In("a.id", ids...)).All(&list)
+	idsJSON, err := json.Marshal(ids)
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[string]QueueItem, len(list))
-	for _, it := range list {
+	rows, err := queueCasesStatement.Query(ctx, app, string(idsJSON))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byID := make(map[string]QueueItem, len(page))
+	for rows.Next() {
+		var it QueueItem
+		if err := rows.Scan(&it.ID, &it.Ticket, &it.Title, &it.Kind, &it.Category, &it.CategoryName,
+			&it.Status, &it.Priority, &it.UrgentFlag, &it.SLAStage, &it.SLAState, &it.SLADueAt, &it.DueSign, &it.DueFinish,
+			&it.DueCallback, &it.UrgeCount, &it.SuperviseCount, &it.LeadDepartment, &it.AssistingDepartments, &it.Created, &it.Updated); err != nil {
+			return nil, err
+		}
 		byID[it.ID] = it
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
 	}
 	for _, r := range page {
 		it, ok := byID[r.Appeal]

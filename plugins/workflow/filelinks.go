@@ -44,14 +44,20 @@ var imageExts = []string{".jpg", ".jpeg", ".png", ".gif", ".webp"}
 // attachmentViews lists record's attachments with their original names
 // and signed links.
 func attachmentViews(record *core.Record) []map[string]any {
-	stored := record.GetStringSlice("attachments")
+	return signedLinks(record.Collection().Name, record.Id, record.GetStringSlice("attachments"),
+		func(stored string) string { return hooks.AttachmentName(record, stored) })
+}
+
+// signedLinks lists the stored files of one record (of collection, with id)
+// with their original names (original) and signed links.
+func signedLinks(collection, id string, stored []string, original func(stored string) string) []map[string]any {
 	out := make([]map[string]any, 0, len(stored))
 	exp := strconv.FormatInt(time.Now().Add(FileLinkTTL).Unix(), 10)
 	for _, name := range stored {
-		payload := record.Collection().Name + "\n" + record.Id + "\n" + name + "\n" + exp
+		payload := collection + "\n" + id + "\n" + name + "\n" + exp
 		token := base64.RawURLEncoding.EncodeToString([]byte(payload)) + "." + base64.RawURLEncoding.EncodeToString(signLink(payload))
 		out = append(out, map[string]any{
-			"name":  hooks.AttachmentName(record, name),
+			"name":  original(name),
 			"url":   "/api/track/files/" + token,
 			"image": slices.Contains(imageExts, strings.ToLower(path.Ext(name))),
 		})
