@@ -112,19 +112,19 @@ func scanDuplicates(app core.App, a *core.Record, since string, threshold float6
 // is visited.
 var (
 	scanCounty = sqlstmt.New("SELECT id, created, status, region FROM appeals INDEXED BY idx_appeals_open_created WHERE " +
-		OpenAppealsCondition + " AND created >= ? AND id != ? ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(candidateLimit))
+		OpenAppealsCondition + " AND created >= CAST(? AS TEXT) AND id != ? ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(candidateLimit))
 	scanRegion = sqlstmt.New("SELECT id, created, status, region FROM appeals INDEXED BY idx_appeals_open_region WHERE " +
-		OpenAppealsCondition + " AND created >= ? AND id != ? AND region = ? ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(candidateLimit))
+		OpenAppealsCondition + " AND created >= CAST(? AS TEXT) AND id != ? AND region = CAST(? AS TEXT) ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(candidateLimit))
 	scanCategory = sqlstmt.New("SELECT id, created, status, region FROM appeals INDEXED BY idx_appeals_open_category WHERE " +
-		OpenAppealsCondition + " AND created >= ? AND id != ? AND category = ? ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(candidateLimit))
+		OpenAppealsCondition + " AND created >= CAST(? AS TEXT) AND id != ? AND category = CAST(? AS TEXT) ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(candidateLimit))
 	// NOT INDEXED: the rowid range is the short way to the newest rows
 	// (SQLite still seeks by rowid); an index would walk the whole scope
 	topUpCounty = sqlstmt.New("SELECT id, created, status, region FROM appeals NOT INDEXED WHERE " +
-		OpenAppealsCondition + " AND created >= ? AND id != ? AND rowid > ? ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(candidateLimit))
+		OpenAppealsCondition + " AND created >= CAST(? AS TEXT) AND id != ? AND rowid > CAST(? AS INTEGER) ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(candidateLimit))
 	topUpRegion = sqlstmt.New("SELECT id, created, status, region FROM appeals NOT INDEXED WHERE " +
-		OpenAppealsCondition + " AND created >= ? AND id != ? AND rowid > ? AND region = ? ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(candidateLimit))
+		OpenAppealsCondition + " AND created >= CAST(? AS TEXT) AND id != ? AND rowid > CAST(? AS INTEGER) AND region = CAST(? AS TEXT) ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(candidateLimit))
 	topUpCategory = sqlstmt.New("SELECT id, created, status, region FROM appeals NOT INDEXED WHERE " +
-		OpenAppealsCondition + " AND created >= ? AND id != ? AND rowid > ? AND category = ? ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(candidateLimit))
+		OpenAppealsCondition + " AND created >= CAST(? AS TEXT) AND id != ? AND rowid > CAST(? AS INTEGER) AND category = CAST(? AS TEXT) ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(candidateLimit))
 )
 
 // readCandidates reads a's candidates from the database; with snapshot it

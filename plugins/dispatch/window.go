@@ -108,7 +108,7 @@ func bindOpenWindow(app core.App) {
 
 var (
 	maxAppealRowid = sqlstmt.New("SELECT coalesce(max(rowid), 0) FROM appeals")
-	appealsAfter   = sqlstmt.New("SELECT rowid, id, created, status, region, category FROM appeals WHERE rowid > ? ORDER BY rowid LIMIT " +
+	appealsAfter   = sqlstmt.New("SELECT rowid, id, created, status, region, category FROM appeals WHERE rowid > CAST(? AS INTEGER) ORDER BY rowid LIMIT " +
 		strconv.Itoa(windowSyncMax))
 	// the loads walk the partial indexes of the open appeals (their
 	// condition repeated word for word) and read only covered columns;
@@ -117,9 +117,9 @@ var (
 	loadCounty = sqlstmt.New("SELECT id, created, status, region FROM appeals INDEXED BY idx_appeals_open_created WHERE " +
 		OpenAppealsCondition + " ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(windowListLoad))
 	loadRegion = sqlstmt.New("SELECT id, created, status, region FROM appeals INDEXED BY idx_appeals_open_region WHERE " +
-		OpenAppealsCondition + " AND region = ? ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(windowListLoad))
+		OpenAppealsCondition + " AND region = CAST(? AS TEXT) ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(windowListLoad))
 	loadCategory = sqlstmt.New("SELECT id, created, status, region FROM appeals INDEXED BY idx_appeals_open_category WHERE " +
-		OpenAppealsCondition + " AND category = ? ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(windowListLoad))
+		OpenAppealsCondition + " AND category = CAST(? AS TEXT) ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(windowListLoad))
 )
 
 // candidates answers a's candidates (the most recent candidateLimit open
