@@ -5,6 +5,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/dbutils"
 )
 
 // The home page's 最新答复 (the public appeals with an approved reply,
@@ -35,7 +36,9 @@ func addIndexInPlace(app core.App, collection, name, columns, where string) erro
 		return err
 	}
 	c.AddIndex(name, false, columns, where)
-	if _, err := app.DB().NewQuery(c.GetIndex(name)).Execute(); err != nil {
+	index := dbutils.ParseIndex(c.GetIndex(name))
+	index.Optional = true // IF NOT EXISTS: an operator may have created it ahead of the upgrade
+	if _, err := app.DB().NewQuery(index.Build()).Execute(); err != nil {
 		return err
 	}
 	return saveIndexList(app, c)

@@ -22,13 +22,9 @@
   });
 
   SY.load(SY.$("#replies"), function () {
-    // without the sign-in: the same for everyone, so the server keeps it
-    return SY.api("/api/collections/public_appeals/records?" + new URLSearchParams({
-      // any public appeal with an approved public reply; naming no status
-      // lets the server walk its reply-time index instead of sorting them all
-      filter: 'reply != ""',
-      sort: "-replied_at,-created", perPage: 5, skipTotal: 1,
-      expand: "category,region", fields: SY.APPEAL_FIELDS
+    // newest approved public replies, walked along their own index
+    return SY.api("/api/portal/latest-replies?" + new URLSearchParams({
+      perPage: 5, expand: "category,region", fields: SY.APPEAL_FIELDS
     }).toString(), { auth: false });
   }, function (res, box) {
     box.append(SY.list(res.items, SY.appealItem, "暂无公开答复。"));

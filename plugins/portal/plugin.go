@@ -95,6 +95,7 @@ func Register(app core.App, config Config) error {
 		e.Router.GET("/api/portal/similar", p.handleSimilar)
 		e.Router.GET("/api/portal/public-appeals/count", p.handlePublicCount)
 		e.Router.GET("/api/portal/public-appeals/search-window", p.handleSearchWindow)
+		e.Router.GET("/api/portal/latest-replies", p.handleLatestReplies)
 		e.Router.Bind(p.publicPagesMiddleware())
 		return e.Next()
 	})
