@@ -39,10 +39,16 @@ func boardCases(app core.App, where string, departments []string) ([]*core.Recor
 	if len(rowids) == 0 {
 		return nil, nil
 	}
+	// A record of a bare collection holds only the columns set on it: the
+	// appeals collection's 80 fields, each with its default, made every
+	// record ~100 times heavier and the board the server's largest Go heap
+	// under load (16 boards at once, 2,000 cases each at a million).
 	collection, err := app.FindCachedCollectionByNameOrId("appeals")
 	if err != nil {
 		return nil, err
 	}
+	bare := core.NewBaseCollection(collection.Name)
+	bare.Id = collection.Id
 	var rows []dbx.NullStringMap
 	if err := app.DB().Select(append([]string{"rowid AS rid"}, boardColumns...)...).From("appeals").
 		Where(dbx.In("rowid", rowids...)).All(&rows); err != nil {
@@ -50,7 +56,7 @@ func boardCases(app core.App, where string, departments []string) ([]*core.Recor
 	}
 	byRowid := make(map[string]*core.Record, len(rows))
 	for _, row := range rows {
-		r := core.NewRecord(collection)
+		r := core.NewRecord(bare)
 		for _, c := range boardColumns {
 			r.Set(c, row[c].String)
 		}
