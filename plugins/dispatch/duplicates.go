@@ -111,21 +111,36 @@ func scanDuplicates(app core.App, a *core.Record, since string, threshold float6
 // indexes' WHERE. The indexes cover every column read here: no table row
 // is visited.
 var (
-	scanCounty = sqlstmt.New("SELECT id, created, status, region FROM appeals INDEXED BY idx_appeals_open_created WHERE " +
-		OpenAppealsCondition + " AND created >= CAST(? AS TEXT) AND id != ? ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(candidateLimit))
-	scanRegion = sqlstmt.New("SELECT id, created, status, region FROM appeals INDEXED BY idx_appeals_open_region WHERE " +
-		OpenAppealsCondition + " AND created >= CAST(? AS TEXT) AND id != ? AND region = CAST(? AS TEXT) ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(candidateLimit))
-	scanCategory = sqlstmt.New("SELECT id, created, status, region FROM appeals INDEXED BY idx_appeals_open_category WHERE " +
-		OpenAppealsCondition + " AND created >= CAST(? AS TEXT) AND id != ? AND category = CAST(? AS TEXT) ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(candidateLimit))
+	scanCounty   = sqlstmt.New(openAppeals(byCreated, recentOthers, candidateLimit))
+	scanRegion   = sqlstmt.New(openAppeals(byRegion, recentOthers+inRegion, candidateLimit))
+	scanCategory = sqlstmt.New(openAppeals(byCategory, recentOthers+inCategory, candidateLimit))
 	// NOT INDEXED: the rowid range is the short way to the newest rows
 	// (SQLite still seeks by rowid); an index would walk the whole scope
-	topUpCounty = sqlstmt.New("SELECT id, created, status, region FROM appeals NOT INDEXED WHERE " +
-		OpenAppealsCondition + " AND created >= CAST(? AS TEXT) AND id != ? AND rowid > CAST(? AS INTEGER) ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(candidateLimit))
-	topUpRegion = sqlstmt.New("SELECT id, created, status, region FROM appeals NOT INDEXED WHERE " +
-		OpenAppealsCondition + " AND created >= CAST(? AS TEXT) AND id != ? AND rowid > CAST(? AS INTEGER) AND region = CAST(? AS TEXT) ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(candidateLimit))
-	topUpCategory = sqlstmt.New("SELECT id, created, status, region FROM appeals NOT INDEXED WHERE " +
-		OpenAppealsCondition + " AND created >= CAST(? AS TEXT) AND id != ? AND rowid > CAST(? AS INTEGER) AND category = CAST(? AS TEXT) ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(candidateLimit))
+	topUpCounty   = sqlstmt.New(openAppeals("NOT INDEXED", recentOthers+newerRows, candidateLimit))
+	topUpRegion   = sqlstmt.New(openAppeals("NOT INDEXED", recentOthers+newerRows+inRegion, candidateLimit))
+	topUpCategory = sqlstmt.New(openAppeals("NOT INDEXED", recentOthers+newerRows+inCategory, candidateLimit))
 )
+
+// The walks' parts; parameters are cast so that SQLite's STAT4 statistics
+// do not make it re-plan the statement at every bind (internal/sqlstmt).
+const (
+	byCreated    = "INDEXED BY idx_appeals_open_created"
+	byRegion     = "INDEXED BY idx_appeals_open_region"
+	byCategory   = "INDEXED BY idx_appeals_open_category"
+	recentOthers = " AND created >= CAST(? AS TEXT) AND id != ?"
+	newerRows    = " AND rowid > CAST(? AS INTEGER)"
+	inRegion     = " AND region = CAST(? AS TEXT)"
+	inCategory   = " AND category = CAST(? AS TEXT)"
+)
+
+// openAppeals is a walk over the open appeals, newest first, reading only
+// the columns the partial indexes cover: from names the index (or NOT
+// INDEXED), conditions follow the open-appeal condition, which must stay
+// word for word the indexes' WHERE.
+func openAppeals(from, conditions string, limit int) string {
+	return "SELECT id, created, status, region FROM appeals " + from + " WHERE " + OpenAppealsCondition +
+		conditions + " ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(limit)
+}
 
 // readCandidates reads a's candidates from the database; with snapshot it
 // first reads the appeals' largest rowid (before the candidates: an appeal

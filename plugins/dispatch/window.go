@@ -114,12 +114,9 @@ var (
 	// condition repeated word for word) and read only covered columns;
 	// they do not stop at a window start, so that any caller's window (see
 	// FindDuplicates) is answered from the same lists
-	loadCounty = sqlstmt.New("SELECT id, created, status, region FROM appeals INDEXED BY idx_appeals_open_created WHERE " +
-		OpenAppealsCondition + " ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(windowListLoad))
-	loadRegion = sqlstmt.New("SELECT id, created, status, region FROM appeals INDEXED BY idx_appeals_open_region WHERE " +
-		OpenAppealsCondition + " AND region = CAST(? AS TEXT) ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(windowListLoad))
-	loadCategory = sqlstmt.New("SELECT id, created, status, region FROM appeals INDEXED BY idx_appeals_open_category WHERE " +
-		OpenAppealsCondition + " AND category = CAST(? AS TEXT) ORDER BY created DESC, id DESC LIMIT " + strconv.Itoa(windowListLoad))
+	loadCounty   = sqlstmt.New(openAppeals(byCreated, "", windowListLoad))
+	loadRegion   = sqlstmt.New(openAppeals(byRegion, inRegion, windowListLoad))
+	loadCategory = sqlstmt.New(openAppeals(byCategory, inCategory, windowListLoad))
 )
 
 // candidates answers a's candidates (the most recent candidateLimit open
