@@ -16,14 +16,7 @@ import (
 func TestOpenSnapshotSeesChangesAtTheNextRun(t *testing.T) {
 	m, _ := rollupEnv(t) // the job ran at 25 Nov 09:00
 	nov := analytics.MonthPeriod(at(1, 0, 0))
-	ask := func(now time.Time) *analytics.Figures {
-		t.Helper()
-		f, err := m.Analytics.Answer(nov, analytics.ByDepartment, analytics.Scope{}, now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return f
-	}
+	ask := func(now time.Time) *analytics.Figures { return novemberByDepartment(t, m, now) }
 	open := func(f *analytics.Figures, dept string) (int, int) {
 		for _, r := range f.Rows {
 			if r.Key == dept {
@@ -118,14 +111,7 @@ func TestKeptAnswersFollowTheRollupAndLabels(t *testing.T) {
 	m, _ := rollupEnv(t)
 	nov := analytics.MonthPeriod(at(1, 0, 0))
 	now := at(25, 9, 0)
-	ask := func() *analytics.Figures {
-		t.Helper()
-		f, err := m.Analytics.Answer(nov, analytics.ByDepartment, analytics.Scope{}, now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return f
-	}
+	ask := func() *analytics.Figures { return novemberByDepartment(t, m, now) }
 	one, two := ask(), ask()
 	if one != two {
 		t.Error("the same question in one roll-up generation was computed twice")

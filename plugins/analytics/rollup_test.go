@@ -150,17 +150,20 @@ func TestRollupAnswersEqualLiveFigures(t *testing.T) {
 	}
 }
 
+// novemberByDepartment is the served answer for November by department at now.
+func novemberByDepartment(t *testing.T, m *metricsEnv, now time.Time) *analytics.Figures {
+	t.Helper()
+	f, err := m.Analytics.Answer(analytics.MonthPeriod(at(1, 0, 0)), analytics.ByDepartment, analytics.Scope{}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
 func TestRollupSeesChangesAfterARefresh(t *testing.T) {
 	m, _ := rollupEnv(t)
 	nov := analytics.MonthPeriod(at(1, 0, 0))
-	ask := func(now time.Time) *analytics.Figures {
-		t.Helper()
-		f, err := m.Analytics.Answer(nov, analytics.ByDepartment, analytics.Scope{}, now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return f
-	}
+	ask := func(now time.Time) *analytics.Figures { return novemberByDepartment(t, m, now) }
 	live := func(now time.Time) *analytics.Figures {
 		t.Helper()
 		f, err := analytics.Compute(m.App, nov, analytics.ByDepartment, analytics.Scope{}, now)
