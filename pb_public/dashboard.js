@@ -198,6 +198,8 @@
   function risk() {
     pb.send("/api/sla/board", {}).then(function (r) {
       var rows = r.departments;
+      // the server keeps the board up to half a minute while nothing on it changes
+      document.getElementById("risk-caption").textContent = "在办工单中已超时、即将超时的件数" + (hhmm(r.as_of) ? "（截至 " + hhmm(r.as_of) + "）" : "");
       table(document.getElementById("risk-table"), ["单位", "已超时", "即将超时", "最紧迫的工单"], rows.map(function (g) {
         var first = g.items[0];
         return [g.name, g.overdue + " 件", g.warning + " 件", first ? first.ticket + " " + ST.clip(first.title, 24) + "（" + first.sla.left_text + "）" : "—"];

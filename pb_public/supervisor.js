@@ -58,6 +58,8 @@
 
   function loadBoard() {
     pb.send("/api/sla/board", {}).then(function (r) {
+      // the server keeps the board up to half a minute while nothing on it changes
+      document.getElementById("board-as-of").textContent = r.as_of ? "剩余时间截至 " + ST.fmt(r.as_of).slice(-5) + "。" : "";
       if (!r.departments.length) {
         ST.fill(board, el("p", { class: "empty" }, "目前没有预警或超时的工单。"));
         return;

@@ -1,6 +1,7 @@
 package sla
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
@@ -130,8 +131,52 @@ func (p *plugin) handleAppeal(e *core.RequestEvent) error {
 // board shows and the clock needs (at 1M appeals tens of thousands are
 // overdue: reading each one's row, or each listed case's whole record,
 // was most of the board's cost).
+//
+// The answer is kept per scope (board_cache.go): as_of says when it was
+// computed, at most Config.BoardMaxAge ago and after the last change of a
+// listed case, a policy or the calendar.
 func (p *plugin) handleBoard(e *core.RequestEvent) error {
 	auth := e.Auth
+	scope := ""
+	if auth.Collection().Name == "staff" && auth.GetString("role") == "handler" {
+		scope = "department:" + auth.GetString("department")
+	}
+	body, err := p.board.get(scope, p.now(), p.config.BoardMaxAge, func(now time.Time) ([]byte, error) {
+		return p.boardAnswer(e.App, auth, now)
+	})
+	if err != nil {
+		return err
+	}
+	return e.Blob(http.StatusOK, "application/json", body)
+}
+
+// Board is GET /api/sla/board's answer.
+type Board struct {
+	AsOf        string        `json:"as_of"` // when it was computed (UTC datetime)
+	Departments []*BoardGroup `json:"departments"`
+}
+
+// BoardGroup is one lead department's cases on the board.
+type BoardGroup struct {
+	Department string      `json:"department"`
+	Name       string      `json:"name"`
+	Warning    int         `json:"warning"`
+	Overdue    int         `json:"overdue"`
+	Items      []BoardItem `json:"items"`
+}
+
+// BoardItem is one listed case.
+type BoardItem struct {
+	ID         string  `json:"id"`
+	Ticket     string  `json:"ticket"`
+	Title      string  `json:"title"`
+	Department string  `json:"department"`
+	Status     string  `json:"status"`
+	SLA        *Status `json:"sla"`
+}
+
+// boardAnswer computes the board auth may see as of now, encoded.
+func (p *plugin) boardAnswer(app core.App, auth *core.Record, now time.Time) ([]byte, error) {
 	where := "sla_state != 'normal' AND sla_stage != ''"
 	params := dbx.Params{}
 	if auth.Collection().Name == "staff" && auth.GetString("role") == "handler" {
@@ -143,61 +188,45 @@ func (p *plugin) handleBoard(e *core.RequestEvent) error {
 		Overdue    int    `db:"overdue"`
 		Warning    int    `db:"warning"`
 	}
-	if err := e.App.DB().NewQuery(`SELECT lead_department AS department,
+	if err := app.DB().NewQuery(`SELECT lead_department AS department,
 		SUM(sla_state = 'overdue') AS overdue, SUM(sla_state != 'overdue') AS warning
 		FROM appeals INDEXED BY idx_appeals_sla_board WHERE ` + where + `
 		GROUP BY lead_department ORDER BY MIN(sla_due_at)`).Bind(params).All(&counts); err != nil {
-		return err
+		return nil, err
 	}
 	departments := make([]string, len(counts))
 	for i, c := range counts {
 		departments[i] = c.Department
 	}
-	records, err := boardCases(e.App, where, departments)
+	records, err := boardCases(app, where, departments)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	names := map[string]string{}
 	var depts []struct {
 		ID   string `db:"id"`
 		Name string `db:"name"`
 	}
-	if err := e.App.DB().Select("id", "name").From("departments").All(&depts); err != nil {
-		return err
+	if err := app.DB().Select("id", "name").From("departments").All(&depts); err != nil {
+		return nil, err
 	}
 	for _, d := range depts {
 		names[d.ID] = d.Name
 	}
-	type item struct {
-		ID         string  `json:"id"`
-		Ticket     string  `json:"ticket"`
-		Title      string  `json:"title"`
-		Department string  `json:"department"`
-		Status     string  `json:"status"`
-		SLA        *Status `json:"sla"`
-	}
-	type group struct {
-		Department string `json:"department"`
-		Name       string `json:"name"`
-		Warning    int    `json:"warning"`
-		Overdue    int    `json:"overdue"`
-		Items      []item `json:"items"`
-	}
-	groups := map[string]*group{}
-	out := make([]*group, 0, len(counts))
+	groups := map[string]*BoardGroup{}
+	out := make([]*BoardGroup, 0, len(counts))
 	for _, c := range counts {
-		g := &group{Department: c.Department, Name: "平台（受理/回访）", Overdue: c.Overdue, Warning: c.Warning, Items: []item{}}
+		g := &BoardGroup{Department: c.Department, Name: "平台（受理/回访）", Overdue: c.Overdue, Warning: c.Warning, Items: []BoardItem{}}
 		if n, ok := names[c.Department]; ok {
 			g.Name = n
 		}
 		groups[c.Department] = g
 		out = append(out, g)
 	}
-	now := p.now()
 	for _, r := range records {
-		st, err := p.StatusOf(e.App, r, now)
+		st, err := p.StatusOf(app, r, now)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		dept := r.GetString("lead_department")
 		g := groups[dept]
@@ -210,7 +239,7 @@ func (p *plugin) handleBoard(e *core.RequestEvent) error {
 			g.Overdue++
 			g.Warning--
 		}
-		g.Items = append(g.Items, item{r.Id, r.GetString("ticket"), r.GetString("title"), dept, r.GetString("status"), st})
+		g.Items = append(g.Items, BoardItem{r.Id, r.GetString("ticket"), r.GetString("title"), dept, r.GetString("status"), st})
 	}
-	return e.JSON(http.StatusOK, map[string]any{"departments": out})
+	return json.Marshal(Board{AsOf: now.UTC().Format(types.DefaultDateLayout), Departments: out})
 }

@@ -2,7 +2,7 @@ package sla_test
 
 import (
 	"encoding/json"
-	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,7 +67,7 @@ func TestBoardCountsEveryCaseAndListsTheMostUrgent(t *testing.T) {
 		t.Errorf("first listed due %s, want the longest overdue %s", g.Items[0].SLA.Due, want)
 	}
 	res = env.Call(t, "GET", "/api/sla/board", nil, env.HandlerB)
-	if res.Status != 200 || res.Body != fmt.Sprintf(`{"departments":%s}`, "[]") {
+	if res.Status != 200 || !strings.Contains(res.Body, `"departments":[]`) {
 		t.Errorf("department B's board: %d %s", res.Status, res.Body)
 	}
 }

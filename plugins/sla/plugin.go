@@ -35,12 +35,19 @@ type Config struct {
 	// Now is the clock of the timers; nil means time.Now. Tests inject one
 	// (together with workflow.Config.Now).
 	Now func() time.Time
+
+	// BoardMaxAge is how long an answer of GET /api/sla/board is given
+	// again when nothing on it changed (board_cache.go): the age of its
+	// clocks' 剩余/已超时 and of a deadline passed since the last sweep.
+	// Zero means 30 seconds (the sweep's interval); negative keeps none.
+	BoardMaxAge time.Duration
 }
 
 type plugin struct {
 	app    core.App
 	config Config
 	clock  *Clock
+	board  *boardCache // GET /api/sla/board's answers
 }
 
 // Plugin is the registered SLA engine.
@@ -70,7 +77,11 @@ func Register(app core.App, config Config) (*Plugin, error) {
 	if config.SweepInterval == 0 {
 		config.SweepInterval = 30 * time.Second
 	}
-	p := &plugin{app: app, config: config, clock: config.Clock}
+	if config.BoardMaxAge == 0 {
+		config.BoardMaxAge = 30 * time.Second
+	}
+	p := &plugin{app: app, config: config, clock: config.Clock, board: newBoardCache()}
+	p.bindBoardCache(app)
 
 	app.OnRecordCreate("appeals").BindFunc(p.track)
 	app.OnRecordUpdate("appeals").BindFunc(p.track)
