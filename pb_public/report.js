@@ -75,7 +75,7 @@
       var t = r.total;
       ST.fill(box,
         el("h2", { id: "report-title", tabindex: "-1" }, r.title),
-        el("p", { class: "muted", id: "as-of" }, "生成时间 " + r.generated_at + "，数据截至 " + r.as_of.slice(11) + "（在办、超期截至 " + (r.open_as_of || r.as_of).slice(11) + "）。"),
+        el("p", { class: "muted", id: "as-of" }, "生成时间 " + r.generated_at + "（热点、超期工单截至此时，随统计每分钟更新），数据截至 " + r.as_of.slice(11) + "（在办、超期截至 " + (r.open_as_of || r.as_of).slice(11) + "）。"),
         el("h3", null, "一、主要指标"),
         grid("主要指标", ["指标", "数值"], [
           ["来件量", t.received + " 件"], ["办结量", t.closed + " 件"], ["在办", t.open + " 件"], ["超期（在办）", t.overdue + " 件"],

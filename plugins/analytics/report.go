@@ -62,57 +62,69 @@ type OverdueCase struct {
 const reportLimit = 10
 
 // BuildReport assembles the monthly report of pr for department (or the
-// county when department is "").
+// county when department is ""), or gives the one kept since the last
+// roll-up job run (report_cache.go). The report is shared: not to be
+// modified.
 func (p *Plugin) BuildReport(pr Period, department string, now time.Time) (*Report, error) {
+	k := reportKey{pr.Label, pr.From.UnixNano(), pr.To.UnixNano(), department}
+	return p.answers.report(k, func() (*Report, bool, error) { return p.buildReport(pr, department, now) })
+}
+
+// buildReport assembles the report; keep says whether every figure came
+// from the roll-up and its 在办 snapshot (else it is not kept).
+func (p *Plugin) buildReport(pr Period, department string, now time.Time) (*Report, bool, error) {
 	app := p.app
+	keep := p.open.Load() != nil
 	scope := Scope{Department: department}
 	r := &Report{Period: pr.Label, Department: department, GeneratedAt: now.In(hooks.ChinaTime()).Format("2006-01-02 15:04")}
 	r.Title = "泗阳网络直通车 " + pr.Label + " 月度报告（全县）"
 	if department != "" {
 		d, err := app.FindRecordById("departments", department)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		r.DepartmentName = d.GetString("name")
 		r.Title = "泗阳网络直通车 " + pr.Label + " 月度报告（" + r.DepartmentName + "）"
 	}
 	total, err := p.Answer(pr, ByTotal, scope, now)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	r.Total = total.Total
 	asOf, openAsOf := total.AsOf, total.OpenAsOf
+	keep = keep && total.Rollup
 	older := func(f *Figures) {
 		asOf, openAsOf = min(asOf, f.AsOf), min(openAsOf, f.OpenAsOf)
+		keep = keep && f.Rollup
 	}
 	if department == "" {
 		f, err := p.Answer(pr, ByDepartment, scope, now)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		r.ByDepartment = f.Rows
 		older(f)
 	}
 	if f, err := p.Answer(pr, ByCategory, scope, now); err != nil {
-		return nil, err
+		return nil, false, err
 	} else {
 		r.ByCategory = f.Rows
 		older(f)
 	}
 	if f, err := p.Answer(pr, ByTownship, scope, now); err != nil {
-		return nil, err
+		return nil, false, err
 	} else {
 		r.ByTownship = f.Rows
 		older(f)
 	}
 	r.AsOf, r.OpenAsOf = chinaText(asOf, hooks.ChinaTime()), chinaText(openAsOf, hooks.ChinaTime())
 	if r.Hotspots, err = reportHotspots(app, department); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if r.Overdue, err = worstOverdue(app, pr, department, now); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return r, nil
+	return r, keep, nil
 }
 
 // reportHotspots are the hottest active hotspots; for a department, those

@@ -17,10 +17,14 @@ import (
 // database (a month never computed, or a full rebuild due, turns its
 // answers live); any create, update or delete of a department, category or
 // region (the labels). Live answers (Compute) are never kept.
+//
+// The monthly reports are kept in the same generations (report_cache.go),
+// and also emptied by any change of a hotspot (a report lists the hottest).
 type answerCache struct {
 	mu      sync.Mutex
 	gen     uint64
 	answers map[answerKey]*Figures
+	reports map[reportKey]*reportEntry
 }
 
 // answerKey is a question: the period, the breakdown and the scope.
@@ -35,7 +39,9 @@ type answerKey struct {
 // bound only stops a crawler of every period from growing it).
 const answerCacheSize = 512
 
-func newAnswerCache() *answerCache { return &answerCache{answers: map[answerKey]*Figures{}} }
+func newAnswerCache() *answerCache {
+	return &answerCache{answers: map[answerKey]*Figures{}, reports: map[reportKey]*reportEntry{}}
+}
 
 func keyOf(pr Period, d Dimension, s Scope) answerKey {
 	return answerKey{pr.Label, pr.From.UnixNano(), pr.To.UnixNano(), d, s}
@@ -69,12 +75,14 @@ func (c *answerCache) invalidate() {
 	defer c.mu.Unlock()
 	c.gen++
 	clear(c.answers)
+	clear(c.reports)
 }
 
 // labelTables are the tables whose names label the answers' rows.
 var labelTables = []string{"departments", "categories", "regions"}
 
-// bindAnswerCache empties the cache when a label changes.
+// bindAnswerCache empties the cache when a label changes, and the kept
+// reports when a hotspot changes.
 func (p *Plugin) bindAnswerCache() {
 	drop := func(e *core.RecordEvent) error {
 		p.answers.invalidate()
@@ -85,4 +93,11 @@ func (p *Plugin) bindAnswerCache() {
 		p.app.OnRecordAfterUpdateSuccess(c).BindFunc(drop)
 		p.app.OnRecordAfterDeleteSuccess(c).BindFunc(drop)
 	}
+	dropReports := func(e *core.RecordEvent) error {
+		p.answers.invalidateReports()
+		return e.Next()
+	}
+	p.app.OnRecordAfterCreateSuccess("hotspots").BindFunc(dropReports)
+	p.app.OnRecordAfterUpdateSuccess("hotspots").BindFunc(dropReports)
+	p.app.OnRecordAfterDeleteSuccess("hotspots").BindFunc(dropReports)
 }
