@@ -57,7 +57,7 @@ func main() {
 	sla.MustRegister(app, sla.Config{Clock: clock, Actions: engine})
 	dispatch.MustRegister(app, app.RootCmd, dispatch.Config{Actions: engine})
 	demo.MustRegister(app, demo.Config{Enabled: demoData})
-	portal.MustRegister(app, portal.Config{})
+	portal.MustRegister(app, portal.Config{WarmPublicCount: true})
 	deptapi.MustRegister(app, deptapi.Config{Actions: engine})
 	open311.MustRegister(app, open311.Config{Intake: engine})
 	webhooks.MustRegister(app, webhooks.Config{})

@@ -97,6 +97,10 @@ func Register(app core.App, root *cobra.Command, config Config) (*Plugin, error)
 			app.Logger().Debug("metric roll-up", "rebuilt", res.Rebuilt, "months", res.Months, "took", time.Since(started).String())
 		}
 	})
+	if config.RollupInterval >= 0 {
+		// the job's snapshot at once rather than at its first run
+		timer.Soon(app, "metric-rollup snapshot", p.WarmUp)
+	}
 	timer.Bind(app, "hotspots", config.HotspotInterval, func() {
 		if res, err := p.ScanHotspots(); err != nil {
 			app.Logger().Error("hotspot scan", "error", err)

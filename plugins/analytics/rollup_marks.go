@@ -1,6 +1,7 @@
 package analytics
 
 import (
+	"context"
 	"sync"
 	"time"
 
@@ -355,7 +356,7 @@ func (p *Plugin) RefreshRollup() (RollupResult, error) {
 	}
 	// 在办/超期 as of this run (rollup_open.go); a failed snapshot leaves
 	// none, so they are computed live rather than left old.
-	open, err := takeOpenSnapshot(p.app, sqlTime(now))
+	open, err := takeOpenSnapshot(context.Background(), p.app, sqlTime(now))
 	if err != nil {
 		p.open.Store(nil)
 		return RollupResult{}, err

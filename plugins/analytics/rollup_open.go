@@ -1,6 +1,8 @@
 package analytics
 
 import (
+	"context"
+
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 )
@@ -37,8 +39,9 @@ func openMetric() metric {
 	panic("analytics: no snapshot metric")
 }
 
-// takeOpenSnapshot counts the open cases as of now.
-func takeOpenSnapshot(app core.App, now string) (*openSnapshot, error) {
+// takeOpenSnapshot counts the open cases as of now (ctx: the warm-up's,
+// cancelled when the app terminates).
+func takeOpenSnapshot(ctx context.Context, app core.App, now string) (*openSnapshot, error) {
 	m := openMetric()
 	var got []struct {
 		Dep    string `db:"dep"`
@@ -50,7 +53,7 @@ func takeOpenSnapshot(app core.App, now string) (*openSnapshot, error) {
 		H1     int    `db:"h1"`
 	}
 	keys := m.dept + " AS dep, a.region AS r, a.category AS cat, a.channel AS chan, COALESCE(" + keyExpr(ByDay, m) + ", '') AS day"
-	if err := app.DB().NewQuery(metricSQL(m, keys, "", false, Scope{}, "dep, r, cat, chan, day")).Bind(dbx.Params{}).All(&got); err != nil {
+	if err := app.DB().NewQuery(metricSQL(m, keys, "", false, Scope{}, "dep, r, cat, chan, day")).WithContext(ctx).Bind(dbx.Params{}).All(&got); err != nil {
 		return nil, err
 	}
 	// Regions are mapped to townships here, by townshipExpr's rule; a

@@ -1,6 +1,7 @@
 package analytics_test
 
 import (
+	"context"
 	"encoding/json"
 	"testing"
 	"time"
@@ -136,5 +137,45 @@ func TestKeptAnswersFollowTheRollupAndLabels(t *testing.T) {
 	}
 	if ask() == renamed {
 		t.Error("an answer kept from before the job run was given after it")
+	}
+}
+
+// The warm-up (run as the server starts serving) takes the 在办/超期
+// snapshot before the job's first run: from then on answers come from the
+// roll-up and are kept. After a job run it leaves the job's snapshot.
+func TestWarmUpTakesTheSnapshotBeforeTheFirstRun(t *testing.T) {
+	m, _ := rollupEnv(t) // the full rebuild ran at 25 Nov 09:00 …
+	m.Analytics.ForgetSnapshot()
+	m.SetNow(at(25, 9, 30)) // … and then the server restarted
+	if one, two := novemberByDepartment(t, m, at(25, 9, 30)), novemberByDepartment(t, m, at(25, 9, 30)); one == two {
+		t.Fatal("without a snapshot an answer was kept")
+	}
+	if err := m.Analytics.WarmUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	one := novemberByDepartment(t, m, at(25, 9, 31))
+	if one.OpenAsOf != "2026-11-25 01:30:00.000Z" || !one.Rollup {
+		t.Errorf("after the warm-up: open_as_of %q rollup %v, want the warm-up's 09:30 snapshot", one.OpenAsOf, one.Rollup)
+	}
+	if novemberByDepartment(t, m, at(25, 9, 31)) != one {
+		t.Error("after the warm-up the answer was not kept")
+	}
+	nov := analytics.MonthPeriod(at(1, 0, 0))
+	live, err := analytics.Compute(m.App, nov, analytics.ByDepartment, analytics.Scope{}, at(25, 9, 30))
+	if err != nil {
+		t.Fatal(err)
+	}
+	same(t, "after the warm-up", one, live)
+
+	m.SetNow(at(25, 9, 40))
+	if _, err := m.Analytics.RefreshRollup(); err != nil {
+		t.Fatal(err)
+	}
+	m.SetNow(at(25, 9, 45))
+	if err := m.Analytics.WarmUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := novemberByDepartment(t, m, at(25, 9, 45)).OpenAsOf; got != "2026-11-25 01:40:00.000Z" {
+		t.Errorf("a late warm-up replaced the job's snapshot: open_as_of %q", got)
 	}
 }

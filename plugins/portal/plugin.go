@@ -9,6 +9,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"siyang/internal/timer"
 	"siyang/plugins/workflow"
 )
 
@@ -23,6 +24,12 @@ type Config struct {
 	// its scorecard rates to be shown; below it they are withheld
 	// (insufficient: true). Zero means 3.
 	MinCases int
+
+	// WarmPublicCount counts the public list's total in the background as
+	// soon as the server serves (publiccount.go), so the first visitor
+	// after a restart does not wait for it. The binary sets it; tests
+	// leave it off (their counts are instant).
+	WarmPublicCount bool
 
 	// SimilarLimit is how many answered questions /api/portal/similar
 	// answers at most. Zero means 5.
@@ -84,6 +91,9 @@ func Register(app core.App, config Config) error {
 	bindKnowledgeHits(app)
 	p.bindPublicChanges(app)
 
+	if config.WarmPublicCount {
+		timer.Soon(app, "public count", p.warmPublicCount)
+	}
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		e.Router.POST("/api/portal/appointments", p.handleBook)
 		e.Router.POST("/api/portal/appointments/cancel", p.handleCancel)
