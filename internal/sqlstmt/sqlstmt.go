@@ -53,6 +53,18 @@ func New(query string) *Statement {
 	return s
 }
 
+// Declared answers the text of every statement declared so far (the plan
+// checks of plugins/loadgen's BenchmarkStat4 read them).
+func Declared() []string {
+	declared.mu.Lock()
+	defer declared.mu.Unlock()
+	out := make([]string, len(declared.stmts))
+	for i, s := range declared.stmts {
+		out[i] = s.query
+	}
+	return out
+}
+
 // SQL answers the statement's text.
 func (s *Statement) SQL() string { return s.query }
 

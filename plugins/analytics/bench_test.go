@@ -236,6 +236,13 @@ func BenchmarkMetrics(b *testing.B) {
 				for i := 0; i < b.N; i++ {
 					if fresh {
 						env.Analytics.ForgetAnswers()
+						if req.name == "dashboard/sla-board" {
+							// the SLA plugin keeps the board: a saved
+							// department (a label) empties it
+							b.StopTimer()
+							touchDepartment(b, env)
+							b.StartTimer()
+						}
 					}
 					if res := env.Call(b, "GET", req.url, nil, supervisor); res.Status != 200 {
 						b.Fatalf("%s: %d %s", req.url, res.Status, res.Body)
@@ -259,6 +266,18 @@ func BenchmarkMetrics(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// touchDepartment saves a department unchanged: its hooks run as for a
+// rename.
+func touchDepartment(b *testing.B, env *testenv.Env) {
+	d, err := env.App.FindFirstRecordByFilter("departments", "id != ''")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := env.App.Save(d); err != nil {
+		b.Fatal(err)
 	}
 }
 
