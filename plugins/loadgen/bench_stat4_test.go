@@ -150,6 +150,29 @@ func BenchmarkStat4(b *testing.B) {
 			b.Logf("%s: %.3f ms a run (%d rows): %s", name, float64(time.Since(start).Microseconds())/50/1000, rows/50, clip(strings.Join(strings.Fields(q), " "), 160))
 		}
 	}
+	// Every logged SELECT timed both ways (alternated, 3 runs each): those
+	// whose time differs by more than a quarter and a millisecond.
+	for _, q := range queries {
+		took := map[string]time.Duration{}
+		for round := 0; round < 3; round++ {
+			for _, name := range []string{"with-stat4", "stat1-only"} {
+				start := time.Now()
+				r, err := dbs[name].Query(q)
+				if err != nil {
+					b.Fatalf("%v: %s", err, clip(q, 300))
+				}
+				for r.Next() {
+				}
+				r.Close()
+				took[name] += time.Since(start)
+			}
+		}
+		w, o := took["with-stat4"]/3, took["stat1-only"]/3
+		if d := w - o; (d > time.Millisecond || -d > time.Millisecond) && (d*4 > o || -d*4 > w) {
+			b.Logf("query time differs: with stat4 %.2f ms, stat1 only %.2f ms: %s", float64(w.Microseconds())/1000, float64(o.Microseconds())/1000,
+				clip(strings.Join(strings.Fields(q), " "), 240))
+		}
+	}
 	// New connections, alternated: open and first query (the schema load).
 	opens := map[string]time.Duration{}
 	for round := 0; round < 5; round++ {
