@@ -99,3 +99,40 @@ func TestReportNotKeptBeforeTheFirstRun(t *testing.T) {
 		t.Error("a report computed live was kept")
 	}
 }
+
+// Requests arriving together share one computation: after a job run, the
+// same question asked at once by many readers gives them all one answer
+// (and one report), which is then kept.
+func TestConcurrentReadersShareOneAnswer(t *testing.T) {
+	m, _ := rollupEnv(t)
+	nov := analytics.MonthPeriod(at(1, 0, 0))
+	const readers = 8
+	answers := make(chan *analytics.Figures, readers)
+	reports := make(chan *analytics.Report, readers)
+	for i := 0; i < readers; i++ {
+		go func() {
+			f, err := m.Analytics.Answer(nov, analytics.ByTownship, analytics.Scope{}, at(25, 9, 0))
+			if err != nil {
+				t.Error(err)
+			}
+			answers <- f
+			r, err := m.Analytics.BuildReport(nov, "", at(25, 9, 0))
+			if err != nil {
+				t.Error(err)
+			}
+			reports <- r
+		}()
+	}
+	firstAnswer, firstReport := <-answers, <-reports
+	for i := 1; i < readers; i++ {
+		if f := <-answers; f != firstAnswer {
+			t.Error("two readers asking together got two computations of one answer")
+		}
+		if r := <-reports; r != firstReport {
+			t.Error("two readers asking together got two builds of one report")
+		}
+	}
+	if f, _ := m.Analytics.Answer(nov, analytics.ByTownship, analytics.Scope{}, at(25, 9, 0)); f != firstAnswer {
+		t.Error("the shared answer was not kept")
+	}
+}

@@ -26,23 +26,18 @@ func (p *Plugin) Answer(pr Period, d Dimension, scope Scope, now time.Time) (*Fi
 	if !ok {
 		return Compute(p.app, pr, d, scope, now)
 	}
-	key := keyOf(pr, d, scope)
-	kept, gen := p.answers.get(key)
-	if kept != nil {
-		return kept, nil
-	}
-	open := p.open.Load()
-	f, served, err := fromCells(p.app, pr, d, scope, plan, open, now)
-	if err != nil {
-		return nil, err
-	}
-	if !served {
-		return Compute(p.app, pr, d, scope, now)
-	}
-	if open != nil {
-		p.answers.put(key, gen, f)
-	}
-	return f, nil
+	return p.answers.answer(keyOf(pr, d, scope), func() (*Figures, bool, error) {
+		open := p.open.Load()
+		f, served, err := fromCells(p.app, pr, d, scope, plan, open, now)
+		if err != nil {
+			return nil, false, err
+		}
+		if !served {
+			f, err := Compute(p.app, pr, d, scope, now)
+			return f, false, err
+		}
+		return f, open != nil, nil
+	})
 }
 
 // cellPlan is how the cells answer a question: which kind of cell, which

@@ -20,11 +20,25 @@ import (
 //
 // The monthly reports are kept in the same generations (report_cache.go),
 // and also emptied by any change of a hotspot (a report lists the hottest).
+//
+// Requests asking the same question while its answer is computed wait for
+// that computation (inflight) instead of computing it again: after a job
+// run the dashboard's 16 concurrent readers cost one computation. An
+// invalidation forgets the computations in flight, so a request after a
+// change never waits for an answer computed before it.
 type answerCache struct {
-	mu      sync.Mutex
-	gen     uint64
-	answers map[answerKey]*Figures
-	reports map[reportKey]*reportEntry
+	mu       sync.Mutex
+	gen      uint64
+	answers  map[answerKey]*Figures
+	inflight map[answerKey]*answerCall
+	reports  map[reportKey]*reportEntry
+}
+
+// answerCall is an answer being computed; done is closed once f/err are set.
+type answerCall struct {
+	done chan struct{}
+	f    *Figures
+	err  error
 }
 
 // answerKey is a question: the period, the breakdown and the scope.
@@ -40,33 +54,48 @@ type answerKey struct {
 const answerCacheSize = 512
 
 func newAnswerCache() *answerCache {
-	return &answerCache{answers: map[answerKey]*Figures{}, reports: map[reportKey]*reportEntry{}}
+	return &answerCache{answers: map[answerKey]*Figures{}, inflight: map[answerKey]*answerCall{}, reports: map[reportKey]*reportEntry{}}
 }
 
 func keyOf(pr Period, d Dimension, s Scope) answerKey {
 	return answerKey{pr.Label, pr.From.UnixNano(), pr.To.UnixNano(), d, s}
 }
 
-// get is the kept answer, if any, and the generation an answer computed
-// now belongs to (read before anything the answer is computed from).
-func (c *answerCache) get(k answerKey) (*Figures, uint64) {
+// answer gives the kept answer of k, waits for the one being computed, or
+// computes it: compute says whether its answer may be kept (one from the
+// roll-up with its snapshot). Its generation is read before compute reads
+// anything, and the answer is kept only if no newer one began meanwhile
+// (it may have read the state being replaced).
+func (c *answerCache) answer(k answerKey, compute func() (*Figures, bool, error)) (*Figures, error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.answers[k], c.gen
-}
+	if f := c.answers[k]; f != nil {
+		c.mu.Unlock()
+		return f, nil
+	}
+	if call := c.inflight[k]; call != nil {
+		c.mu.Unlock()
+		<-call.done
+		return call.f, call.err
+	}
+	call, gen := &answerCall{done: make(chan struct{})}, c.gen
+	c.inflight[k] = call
+	c.mu.Unlock()
 
-// put keeps an answer computed in generation gen, unless a newer one began
-// meanwhile (the answer may have read the state being replaced).
-func (c *answerCache) put(k answerKey, gen uint64, f *Figures) {
+	f, keep, err := compute()
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if gen != c.gen {
-		return
+	call.f, call.err = f, err
+	if c.inflight[k] == call {
+		delete(c.inflight, k)
 	}
-	if len(c.answers) >= answerCacheSize {
-		clear(c.answers)
+	if err == nil && keep && gen == c.gen {
+		if len(c.answers) >= answerCacheSize {
+			clear(c.answers)
+		}
+		c.answers[k] = f
 	}
-	c.answers[k] = f
+	close(call.done)
+	c.mu.Unlock()
+	return f, err
 }
 
 // invalidate starts a new generation.
@@ -75,6 +104,7 @@ func (c *answerCache) invalidate() {
 	defer c.mu.Unlock()
 	c.gen++
 	clear(c.answers)
+	clear(c.inflight)
 	clear(c.reports)
 }
 
