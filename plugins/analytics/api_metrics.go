@@ -40,9 +40,12 @@ func (p *Plugin) handleMetrics(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	f, err := p.Answer(pr, by, scope, p.now())
+	f, body, err := p.answerWithJSON(pr, by, scope, p.now())
 	if err != nil {
 		return err
+	}
+	if body != nil {
+		return e.Blob(http.StatusOK, "application/json", body)
 	}
 	return e.JSON(http.StatusOK, f)
 }

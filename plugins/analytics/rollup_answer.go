@@ -22,9 +22,17 @@ import (
 // kept until the roll-up changes (rollup_cache.go); the returned figures
 // are shared and must not be modified.
 func (p *Plugin) Answer(pr Period, d Dimension, scope Scope, now time.Time) (*Figures, error) {
+	f, _, err := p.answerWithJSON(pr, d, scope, now)
+	return f, err
+}
+
+// answerWithJSON is Answer and, for a kept answer, its JSON (encoded once
+// when it was kept; nil for a live answer).
+func (p *Plugin) answerWithJSON(pr Period, d Dimension, scope Scope, now time.Time) (*Figures, []byte, error) {
 	plan, ok := planCells(pr, d, scope)
 	if !ok {
-		return Compute(p.app, pr, d, scope, now)
+		f, err := Compute(p.app, pr, d, scope, now)
+		return f, nil, err
 	}
 	return p.answers.answer(keyOf(pr, d, scope), func() (*Figures, bool, error) {
 		open := p.open.Load()

@@ -1,6 +1,7 @@
 package analytics
 
 import (
+	"encoding/json"
 	"sync"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -29,15 +30,24 @@ import (
 type answerCache struct {
 	mu       sync.Mutex
 	gen      uint64
-	answers  map[answerKey]*Figures
+	answers  map[answerKey]keptAnswer
 	inflight map[answerKey]*answerCall
 	reports  map[reportKey]*reportEntry
+}
+
+// keptAnswer is a kept answer and its JSON, encoded once when it is kept
+// (the dashboard's answer by day is ~120 KB: encoding it was most of its
+// cost per request).
+type keptAnswer struct {
+	f    *Figures
+	body []byte
 }
 
 // answerCall is an answer being computed; done is closed once f/err are set.
 type answerCall struct {
 	done chan struct{}
 	f    *Figures
+	body []byte
 	err  error
 }
 
@@ -54,7 +64,7 @@ type answerKey struct {
 const answerCacheSize = 512
 
 func newAnswerCache() *answerCache {
-	return &answerCache{answers: map[answerKey]*Figures{}, inflight: map[answerKey]*answerCall{}, reports: map[reportKey]*reportEntry{}}
+	return &answerCache{answers: map[answerKey]keptAnswer{}, inflight: map[answerKey]*answerCall{}, reports: map[reportKey]*reportEntry{}}
 }
 
 func keyOf(pr Period, d Dimension, s Scope) answerKey {
@@ -66,24 +76,32 @@ func keyOf(pr Period, d Dimension, s Scope) answerKey {
 // roll-up with its snapshot). Its generation is read before compute reads
 // anything, and the answer is kept only if no newer one began meanwhile
 // (it may have read the state being replaced).
-func (c *answerCache) answer(k answerKey, compute func() (*Figures, bool, error)) (*Figures, error) {
+//
+// body is the answer's JSON when it was kept (nil otherwise).
+func (c *answerCache) answer(k answerKey, compute func() (*Figures, bool, error)) (*Figures, []byte, error) {
 	c.mu.Lock()
-	if f := c.answers[k]; f != nil {
+	if a, ok := c.answers[k]; ok {
 		c.mu.Unlock()
-		return f, nil
+		return a.f, a.body, nil
 	}
 	if call := c.inflight[k]; call != nil {
 		c.mu.Unlock()
 		<-call.done
-		return call.f, call.err
+		return call.f, call.body, call.err
 	}
 	call, gen := &answerCall{done: make(chan struct{})}, c.gen
 	c.inflight[k] = call
 	c.mu.Unlock()
 
 	f, keep, err := compute()
+	var body []byte
+	if err == nil && keep {
+		if body, err = json.Marshal(f); err != nil {
+			f = nil
+		}
+	}
 	c.mu.Lock()
-	call.f, call.err = f, err
+	call.f, call.body, call.err = f, body, err
 	if c.inflight[k] == call {
 		delete(c.inflight, k)
 	}
@@ -91,11 +109,11 @@ func (c *answerCache) answer(k answerKey, compute func() (*Figures, bool, error)
 		if len(c.answers) >= answerCacheSize {
 			clear(c.answers)
 		}
-		c.answers[k] = f
+		c.answers[k] = keptAnswer{f, body}
 	}
 	close(call.done)
 	c.mu.Unlock()
-	return f, err
+	return f, body, err
 }
 
 // invalidate starts a new generation.
