@@ -14,7 +14,7 @@ import (
 // open answers a pool of one connection (so every statement meets the same
 // cache) over a fresh file database with PocketBase's WAL journal, keeping
 // size statements.
-func open(t *testing.T, size int) *sql.DB {
+func open(t testing.TB, size int) *sql.DB {
 	t.Helper()
 	db, err := Open(filepath.Join(t.TempDir(), "data.db")+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)", size)
 	if err != nil {
@@ -33,7 +33,7 @@ func open(t *testing.T, size int) *sql.DB {
 	return db
 }
 
-func mustExec(t *testing.T, db interface {
+func mustExec(t testing.TB, db interface {
 	Exec(string, ...any) (sql.Result, error)
 }, query string, args ...any) {
 	t.Helper()
@@ -43,7 +43,7 @@ func mustExec(t *testing.T, db interface {
 }
 
 // kept answers the cache of the pool's only connection.
-func kept(t *testing.T, db *sql.DB) *conn {
+func kept(t testing.TB, db *sql.DB) *conn {
 	t.Helper()
 	sc, err := db.Conn(context.Background())
 	if err != nil {
@@ -60,7 +60,7 @@ func kept(t *testing.T, db *sql.DB) *conn {
 	return c
 }
 
-func names(t *testing.T, q interface {
+func names(t testing.TB, q interface {
 	Query(string, ...any) (*sql.Rows, error)
 }, query string, args ...any) []string {
 	t.Helper()
