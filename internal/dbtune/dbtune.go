@@ -7,6 +7,7 @@
 package dbtune
 
 import (
+	"path/filepath"
 	"runtime/debug"
 	"strconv"
 
@@ -14,6 +15,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/pflag"
 	_ "modernc.org/sqlite" // the driver PocketBase's own DefaultDBConnect uses
+
+	"siyang/internal/stmtcache"
 )
 
 const (
@@ -85,13 +88,31 @@ func (s *Settings) Register(app core.App) {
 // Connect opens a PocketBase database (core.DBConnectFunc) with
 // PocketBase's own pragmas but the page cache of s. It is called when the
 // app bootstraps, after the flags are parsed.
+//
+// The main database's connections keep their prepared statements
+// (internal/stmtcache): PocketBase runs the same few statement texts over
+// and over, and parsing them was a sixth of an intake's CPU. The auxiliary
+// database (PocketBase's logs) is opened as PocketBase opens it: its writes
+// are batched INSERTs whose text changes with the batch's size, so kept
+// statements would only hold memory there.
 func (s *Settings) Connect(dbPath string) (*dbx.DB, error) {
 	cache := max(s.CacheMB, 1) * 1024
 	pragmas := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(200000000)" +
 		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)" +
 		"&_pragma=cache_size(-" + strconv.Itoa(cache) + ")&_defensive=1"
-	return dbx.Open("sqlite", dbPath+pragmas)
+	if filepath.Base(dbPath) == auxDBFilename {
+		return dbx.Open("sqlite", dbPath+pragmas)
+	}
+	db, err := stmtcache.Open(dbPath+pragmas, stmtcache.Size)
+	if err != nil {
+		return nil, err
+	}
+	return dbx.NewFromDB(db, "sqlite"), nil
 }
+
+// auxDBFilename is the name PocketBase gives its auxiliary database
+// (core/base.go).
+const auxDBFilename = "auxiliary.db"
 
 // ApplyMemoryLimit sets the Go soft memory limit unless GOMEMLIMIT is set.
 func (s *Settings) ApplyMemoryLimit(getenv func(string) string) {

@@ -1,6 +1,7 @@
 package dbtune
 
 import (
+	"context"
 	"path/filepath"
 	"runtime/debug"
 	"testing"
@@ -8,6 +9,8 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	_ "github.com/pocketbase/pocketbase/migrations" // PocketBase's system tables
+
+	"siyang/internal/stmtcache"
 )
 
 // TestConnectUsesTheCacheSize: a connection opened by Connect has the page
@@ -64,5 +67,37 @@ func TestRegisterBoundsTheConnections(t *testing.T) {
 	}
 	if got := db.DB().Stats().MaxOpenConnections; got != 3 {
 		t.Errorf("max open connections %d, want 3", got)
+	}
+}
+
+// TestMainDatabaseKeepsStatements: the main database's connections keep
+// their prepared statements (internal/stmtcache); the auxiliary one (logs)
+// is opened as PocketBase opens it.
+func TestMainDatabaseKeepsStatements(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		file string
+		kept bool
+	}{{"data.db", true}, {"auxiliary.db", false}} {
+		db, err := Defaults().Connect(filepath.Join(dir, c.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var one int
+		if err := db.NewQuery("SELECT 1").Row(&one); err != nil || one != 1 {
+			t.Fatalf("%s: %d, %v", c.file, one, err)
+		}
+		conn, err := db.DB().Conn(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		var kept bool
+		conn.Raw(func(dc any) error { n, kept = stmtcache.Kept(dc); return nil })
+		conn.Close()
+		db.Close()
+		if kept != c.kept || (kept && n != 1) {
+			t.Errorf("%s: caching connection %v with %d statements; want %v", c.file, kept, n, c.kept)
+		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -290,6 +291,7 @@ func measure(b *testing.B, fn func() (int, error)) {
 		firstErr  atomic.Value
 	)
 	b.SetParallelism(8) // 8 × GOMAXPROCS clients
+	cpu0 := processCPU()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		var mine []time.Duration
@@ -308,6 +310,7 @@ func measure(b *testing.B, fn func() (int, error)) {
 		mu.Unlock()
 	})
 	b.StopTimer()
+	cpu := processCPU() - cpu0
 	if failed.Load() > 0 {
 		b.Fatalf("%d requests failed, first: %v", failed.Load(), firstErr.Load())
 	}
@@ -319,6 +322,19 @@ func measure(b *testing.B, fn func() (int, error)) {
 	b.ReportMetric(pct(0.95), "p95-ms")
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
 	b.ReportMetric(float64(bytes.Load())/float64(b.N), "B/resp")
+	// CPU of the whole process (server and its clients) per request: on a
+	// shared machine throughput swings with the neighbours' load, CPU per
+	// request much less.
+	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
+}
+
+// processCPU is the user and system CPU time this process has used.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // bareRows is the plain PocketBase collection of the baseline.
