@@ -37,6 +37,11 @@ type Config struct {
 	// searching every appeal grows with the table: seconds at 1M). The
 	// pages say what was searched. Zero means 20,000.
 	SearchWindow int
+
+	// BackfillPause is the rest between two batches of the background
+	// backfill of the keyword index (searchbackfill.go), leaving the write
+	// connection to requests. Zero means 50 ms; negative means none.
+	BackfillPause time.Duration
 }
 
 type plugin struct {
@@ -75,6 +80,12 @@ func Register(app core.App, config Config) error {
 	if config.SearchWindow <= 0 {
 		config.SearchWindow = 20_000
 	}
+	switch {
+	case config.BackfillPause == 0:
+		config.BackfillPause = 50 * time.Millisecond
+	case config.BackfillPause < 0:
+		config.BackfillPause = 0
+	}
 	p := &plugin{app: app, config: config, publicCounts: newPublicCounts()}
 	p.publicPages = newPublicPages(p.now)
 
@@ -83,6 +94,7 @@ func Register(app core.App, config Config) error {
 	bindAppointmentGuards(app)
 	bindKnowledgeHits(app)
 	p.bindPublicChanges(app)
+	bindSearchIndex(app)
 
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		e.Router.POST("/api/portal/appointments", p.handleBook)
@@ -95,8 +107,12 @@ func Register(app core.App, config Config) error {
 		e.Router.GET("/api/portal/similar", p.handleSimilar)
 		e.Router.GET("/api/portal/public-appeals/count", p.handlePublicCount)
 		e.Router.GET("/api/portal/public-appeals/search-window", p.handleSearchWindow)
+		e.Router.GET("/api/portal/public-appeals/search", p.handleSearch)
 		e.Router.GET("/api/portal/latest-replies", p.handleLatestReplies)
 		e.Router.Bind(p.publicPagesMiddleware())
+		if err := p.startBackfill(e.App); err != nil {
+			return err
+		}
 		return e.Next()
 	})
 	return nil
