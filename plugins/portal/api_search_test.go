@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -290,6 +291,22 @@ func TestSearchSameAsLike(t *testing.T) {
 	}
 }
 
+// forgetIndex empties the keyword index and marks it as covering the
+// appeals submitted from `from` on (an SQL expression), as after the
+// upgrade of a database with public appeals.
+func forgetIndex(t *testing.T, env *testenv.Env, from string) {
+	t.Helper()
+	for _, sql := range []string{
+		"INSERT INTO portal_search (portal_search) VALUES ('delete-all')",
+		"DELETE FROM portal_search_docs",
+		"UPDATE portal_search_state SET covered_from = " + from + ", done = 0",
+	} {
+		if _, err := env.App.DB().NewQuery(sql).Execute(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // TestSearchBackfill: appeals public before the index existed are indexed
 // by the backfill, newest first; until it has reached them the answer
 // says from when it searched (complete false) and does not show an older
@@ -297,25 +314,19 @@ func TestSearchSameAsLike(t *testing.T) {
 func TestSearchBackfill(t *testing.T) {
 	env := testenv.New(t)
 	old := env.ReachWith(t, workflow.Accepted, testenv.SampleSubmission())
-	env.SetNow(env.Now.Add(24 * 60 * 60 * 1e9))
+	env.SetNow(env.Now.Add(24 * time.Hour))
 	newer := env.ReachWith(t, workflow.Accepted, testenv.SampleSubmission())
+	search(t, env, "路灯") // serving (with a complete index: no backfill runs)
 
-	// as after the upgrade: the index covers appeals from the newer one on
-	for _, sql := range []string{
-		"INSERT INTO portal_search (portal_search) VALUES ('delete-all')",
-		"DELETE FROM portal_search_docs",
-		"UPDATE portal_search_state SET covered_from = (SELECT created FROM appeals WHERE id = '" + newer.Id + "'), done = 0",
-	} {
-		if _, err := env.App.DB().NewQuery(sql).Execute(); err != nil {
-			t.Fatal(err)
-		}
-	}
+	forgetIndex(t, env, "(SELECT created FROM appeals WHERE id = '"+newer.Id+"')")
 	if err := env.App.Save(newer); err != nil { // re-saved: the hooks index it
 		t.Fatal(err)
 	}
 	if err := env.App.Save(old); err != nil { // indexed too, but older than what is covered
 		t.Fatal(err)
 	}
+	// (plain SQL: kept search pages see it after their safety age)
+	env.SetNow(env.Now.Add(2 * time.Minute))
 	l, body := search(t, env, "路灯")
 	if l.Complete || l.CoveredFrom == "" || strings.Join(ids(l), ",") != newer.Id {
 		t.Fatalf("while backfilling: %s", body)
@@ -324,8 +335,35 @@ func TestSearchBackfill(t *testing.T) {
 	if err := portal.RebuildSearchIndex(env.App); err != nil {
 		t.Fatal(err)
 	}
+	env.SetNow(env.Now.Add(2 * time.Minute)) // (RebuildSearchIndex is for an app that does not serve yet)
 	l, body = search(t, env, "路灯")
 	if !l.Complete || l.CoveredFrom != "" || strings.Join(ids(l), ",") != newer.Id+","+old.Id {
 		t.Fatalf("after the backfill: %s", body)
+	}
+}
+
+// TestSearchBackfillWhenServing: a server started on a database whose
+// index is not complete builds it in the background, and the search sees
+// each batch (no kept page hides it).
+func TestSearchBackfillWhenServing(t *testing.T) {
+	env := testenv.New(t)
+	old := env.ReachWith(t, workflow.Accepted, testenv.SampleSubmission())
+	env.SetNow(env.Now.Add(time.Hour))
+	newer := env.ReachWith(t, workflow.Accepted, testenv.SampleSubmission())
+	forgetIndex(t, env, "'9999-12-31 23:59:59.999Z'") // nothing covered yet
+
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		l, body := search(t, env, "路灯") // the first request starts the server
+		if l.Complete {
+			if strings.Join(ids(l), ",") != newer.Id+","+old.Id {
+				t.Fatalf("the complete index: %s", body)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the backfill did not finish: %s", body)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -93,10 +93,14 @@ func backfillStep(app core.App) (done bool, err error) {
 }
 
 // backfill runs batches until the index is complete or ctx ends; pause
-// between batches leaves the write connection to requests.
-func backfill(ctx context.Context, app core.App, pause time.Duration) error {
+// between batches leaves the write connection to requests. batched (if
+// not nil) is called after each batch: the search's answers changed.
+func backfill(ctx context.Context, app core.App, pause time.Duration, batched func()) error {
 	for {
 		done, err := backfillStep(app)
+		if err == nil && batched != nil {
+			batched()
+		}
 		if err != nil || done {
 			return err
 		}
@@ -111,7 +115,8 @@ func backfill(ctx context.Context, app core.App, pause time.Duration) error {
 // RebuildSearchIndex empties the keyword index of the public appeals and
 // indexes every public appeal again, before it returns. It is for bulk
 // loads that write appeals with plain SQL, past the record hooks that keep
-// the index in step (the seeder, plugins/loadgen).
+// the index in step (the seeder, plugins/loadgen), before the app serves:
+// kept search pages of a serving app would not see it for up to a minute.
 func RebuildSearchIndex(app core.App) error {
 	err := app.RunInTransaction(func(tx core.App) error {
 		for _, sql := range []string{
@@ -128,7 +133,7 @@ func RebuildSearchIndex(app core.App) error {
 	if err != nil {
 		return err
 	}
-	return backfill(context.Background(), app, 0)
+	return backfill(context.Background(), app, 0, nil)
 }
 
 // startBackfill runs the backfill in the background of a serving app when
@@ -147,7 +152,7 @@ func (p *plugin) startBackfill(app core.App) error {
 	go func() {
 		started := time.Now()
 		app.Logger().Info("portal: indexing the public appeals for keyword search", "from", state.CoveredFrom)
-		if err := backfill(ctx, app, p.config.BackfillPause); err != nil {
+		if err := backfill(ctx, app, p.config.BackfillPause, p.publicPages.changed); err != nil {
 			app.Logger().Error("portal: the keyword index backfill stopped; it resumes at the next start", "error", err)
 			return
 		}

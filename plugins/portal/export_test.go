@@ -1,0 +1,4 @@
+package portal
+
+// IndexAppeal is indexAppeal, for the external benchmark.
+var IndexAppeal = indexAppeal
