@@ -359,7 +359,7 @@
   // what was searched), without the sign-in like the public list.
   // opt: page, perPage, and the filters category, region, status (states,
   // comma separated), since (a date).
-  SY.SEARCH_FIELDS = "page,perPage,totalItems,totalPages,complete,coveredFrom," +
+  SY.SEARCH_FIELDS = "page,perPage,totalItems,totalPages,more,complete,coveredFrom," +
     SY.APPEAL_FIELDS.split(",").map(function (f) { return "items." + f; }).join(",");
   SY.searchAppeals = function (q, opt) {
     var p = { q: q, expand: "category,region", fields: SY.SEARCH_FIELDS };
@@ -376,7 +376,8 @@
 
   // pager links to the other pages of a list; href(n) answers page n's URL.
   SY.pager = function (res, href) {
-    var total = (res.approximate ? "约 " : "共 ") + (res.totalItems || res.items.length) + " 条"; // 约: a kept count from before the latest change
+    // 约: a kept count from before the latest change; 以上: a keyword search's count stops at 10,000
+    var total = (res.approximate ? "约 " : "共 ") + (res.totalItems || res.items.length) + (res.more ? " 条以上" : " 条");
     if (!res.totalPages || res.totalPages <= 1) return SY.el("p", { class: "muted" }, total);
     return SY.el("nav", { class: "pager", "aria-label": "分页" },
       res.page > 1 ? SY.el("a", { class: "btn btn-secondary", href: href(res.page - 1), rel: "prev" }, "上一页") : null,

@@ -19,7 +19,7 @@
   SY.load($("#appeals"), function () {
     return SY.searchAppeals(q, { perPage: 10 });
   }, function (res, box) {
-    box.append(SY.el("p", { class: "muted" }, "找到 " + res.totalItems + " 条"), SY.searchScope(res));
+    box.append(SY.el("p", { class: "muted" }, "找到 " + res.totalItems + (res.more ? " 条以上" : " 条")), SY.searchScope(res));
     box.append(SY.list(res.items, SY.appealItem, "没有找到相关的公开诉求。"));
   });
 

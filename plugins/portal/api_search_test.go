@@ -19,6 +19,7 @@ import (
 // searchList is GET /api/portal/public-appeals/search's answer.
 type searchList struct {
 	Page        int    `json:"page"`
+	More        bool   `json:"more"`
 	TotalItems  int    `json:"totalItems"`
 	TotalPages  int    `json:"totalPages"`
 	Complete    bool   `json:"complete"`
@@ -36,7 +37,7 @@ type searchList struct {
 
 func searchURL(q string, extra ...string) string {
 	v := url.Values{"q": {q}, "expand": {"category,region"},
-		"fields": {"page,totalItems,totalPages,complete,coveredFrom,items.id,items.title,items.expand.category.name"}}
+		"fields": {"page,totalItems,totalPages,more,complete,coveredFrom,items.id,items.title,items.expand.category.name"}}
 	for i := 0; i+1 < len(extra); i += 2 {
 		v.Set(extra[i], extra[i+1])
 	}
@@ -230,6 +231,21 @@ func TestSearchPagesAndPrivacy(t *testing.T) {
 	if s, body := search(t, env, "路灯", "status", "handling,closed"); s.TotalItems != 0 {
 		t.Errorf("status filter: %s", body)
 	}
+	// since, in the form the pages send it (period: to the hour)
+	for since, want := range map[string]int{"2099-01-01 00:00:00.000Z": 0, "2020-01-01 00:00:00.000Z": 12} {
+		if s, body := search(t, env, "路灯", "since", since); s.TotalItems != want {
+			t.Errorf("since %s: want %d: %s", since, want, body)
+		}
+	}
+	// the count stops at its bound and says there are more
+	restore := portal.SetSearchMaxCount(5)
+	if c, body := search(t, env, "路灯", "perPage", "2", "page", "3"); c.TotalItems != 5 || !c.More || c.TotalPages != 3 || len(c.Items) != 2 {
+		t.Errorf("a bounded count: %s", body)
+	}
+	restore()
+	if l, body := search(t, env, "路灯"); l.More {
+		t.Errorf("more without a bound reached: %s", body)
+	}
 	for _, q := range []string{"李四", "13912345678"} {
 		if l, body := search(t, env, q); l.TotalItems != 0 {
 			t.Errorf("%q is searchable: %s", q, body)
@@ -246,6 +262,10 @@ func TestSearchPagesAndPrivacy(t *testing.T) {
 			ExpectedContent: []string{`"q"`, "关键词应包含汉字、字母或数字"}},
 		{Name: "bad page", Method: "GET", URL: "/api/portal/public-appeals/search?q=a&page=0", ExpectedStatus: 400,
 			ExpectedContent: []string{`"page"`}},
+		{Name: "bad since", Method: "GET", URL: "/api/portal/public-appeals/search?q=a&since=yesterday", ExpectedStatus: 400,
+			ExpectedContent: []string{`"since"`}},
+		{Name: "too long", Method: "GET", URL: "/api/portal/public-appeals/search?q=" + strings.Repeat("路", 51), ExpectedStatus: 400,
+			ExpectedContent: []string{`"q"`, "关键词不能超过 50 个字"}},
 		{Name: "bad status", Method: "GET", URL: "/api/portal/public-appeals/search?q=a&status=submitted", ExpectedStatus: 400,
 			ExpectedContent: []string{`"status"`}},
 	})

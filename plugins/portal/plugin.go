@@ -1,7 +1,8 @@
 // Package portal is the backend of the residents' portal: 政务公开 articles
 // (with their rich text sanitised on save), 办事服务 and online appointments,
-// the public statistics and department scorecards, and the self-service
-// search for similar answered questions. See docs/portal.md.
+// the public statistics and department scorecards, the self-service search
+// for similar answered questions, and the keyword search of the public
+// appeals over a full-text index. See docs/portal.md.
 package portal
 
 import (
@@ -32,10 +33,10 @@ type Config struct {
 	// a resident. Zero means 0.15.
 	SimilarThreshold float64
 
-	// SearchWindow is how many of the newest public appeals a keyword
-	// search of the public list covers (a keyword cannot use an index, so
-	// searching every appeal grows with the table: seconds at 1M). The
-	// pages say what was searched. Zero means 20,000.
+	// SearchWindow is how many of the newest public appeals the LIKE
+	// keyword search covered (GET /api/portal/public-appeals/search-window;
+	// the pages now search every public appeal through the keyword index,
+	// search.go). Zero means 20,000.
 	SearchWindow int
 
 	// BackfillPause is the rest between two batches of the background

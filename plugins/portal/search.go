@@ -23,6 +23,8 @@ type searchAnswer struct {
 	TotalItems int            `json:"totalItems"`
 	TotalPages int            `json:"totalPages"`
 	Items      []*core.Record `json:"items"`
+	// More: there are more matches than TotalItems (searchMaxCount).
+	More bool `json:"more"`
 	// Complete: every public appeal was searched. While the index of the
 	// appeals public before the upgrade is being built, only those
 	// submitted from CoveredFrom on were.
@@ -30,7 +32,17 @@ type searchAnswer struct {
 	CoveredFrom string `json:"coveredFrom"`
 }
 
-const searchMaxPerPage = 50
+const (
+	searchMaxPerPage = 50
+	searchMaxPage    = 1000
+)
+
+// searchMaxCount bounds the count of matches: counting reads every match,
+// and a word found in half of a million appeals would cost that on every
+// new search. Past it the answer says "more than" (More), which is all a
+// reader can use: the pages go no further than page 1000 either.
+// (A variable for the tests.)
+var searchMaxCount = 10_000
 
 // handleSearch runs GET /api/portal/public-appeals/search: the public
 // appeals whose title or content holds the keywords q (every run of
@@ -50,7 +62,7 @@ func (p *plugin) handleSearch(e *core.RequestEvent) error {
 	if match == "" {
 		return workflow.FieldError("q", "关键词应包含汉字、字母或数字")
 	}
-	page, err := intParam(query.Get("page"), 1, 1, 1000, "page", "页码应为 1–1000 的整数")
+	page, err := intParam(query.Get("page"), 1, 1, searchMaxPage, "page", "页码应为 1–1000 的整数")
 	if err != nil {
 		return err
 	}
@@ -104,15 +116,18 @@ func (p *plugin) handleSearch(e *core.RequestEvent) error {
 	from := "portal_search" + join + " WHERE portal_search MATCH {:match} AND portal_search.rowid >= {:lo}" + where
 
 	var total int
-	if err := e.App.DB().NewQuery("SELECT count(*) FROM " + from).Bind(params).Row(&total); err != nil {
+	params["most"] = searchMaxCount + 1
+	if err := e.App.DB().NewQuery("SELECT count(*) FROM (SELECT 1 FROM " + from + " LIMIT {:most})").Bind(params).Row(&total); err != nil {
 		return err
 	}
-	answer := &searchAnswer{Page: page, PerPage: perPage, TotalItems: total, TotalPages: (total + perPage - 1) / perPage,
-		Items: []*core.Record{}, Complete: state.Done, CoveredFrom: state.CoveredFrom}
+	more := total > searchMaxCount
+	total = min(total, searchMaxCount)
+	answer := &searchAnswer{Page: page, PerPage: perPage, TotalItems: total, TotalPages: min((total+perPage-1)/perPage, searchMaxPage),
+		More: more, Items: []*core.Record{}, Complete: state.Done, CoveredFrom: state.CoveredFrom}
 	if state.Done {
 		answer.CoveredFrom = ""
 	}
-	if (page-1)*perPage >= total {
+	if !more && (page-1)*perPage >= total {
 		return e.JSON(http.StatusOK, answer)
 	}
 	params["limit"], params["offset"] = perPage, (page-1)*perPage
