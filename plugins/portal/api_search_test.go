@@ -369,14 +369,17 @@ func TestSearchBackfillWhenServing(t *testing.T) {
 	env := testenv.New(t)
 	old := env.ReachWith(t, workflow.Accepted, testenv.SampleSubmission())
 	env.SetNow(env.Now.Add(time.Hour))
+	middle := env.ReachWith(t, workflow.Accepted, testenv.SampleSubmission())
+	env.SetNow(env.Now.Add(time.Hour))
 	newer := env.ReachWith(t, workflow.Accepted, testenv.SampleSubmission())
+	defer portal.SetBackfillBatch(1)() // a batch per appeal: the walk goes on from where a batch ended
 	forgetIndex(t, env, "'9999-12-31 23:59:59.999Z'") // nothing covered yet
 
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		l, body := search(t, env, "路灯") // the first request starts the server
 		if l.Complete {
-			if strings.Join(ids(l), ",") != newer.Id+","+old.Id {
+			if strings.Join(ids(l), ",") != newer.Id+","+middle.Id+","+old.Id {
 				t.Fatalf("the complete index: %s", body)
 			}
 			return

@@ -10,3 +10,11 @@ func SetSearchMaxCount(n int) (restore func()) {
 	searchMaxCount = n
 	return func() { searchMaxCount = old }
 }
+
+// SetBackfillBatch sets the backfill's batch size for a test and answers
+// the function that restores it.
+func SetBackfillBatch(n int) (restore func()) {
+	old := backfillBatch
+	backfillBatch = n
+	return func() { backfillBatch = old }
+}

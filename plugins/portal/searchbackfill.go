@@ -25,8 +25,9 @@ import (
 // backfillBatch is how many appeals one backfill transaction indexes. The
 // batch holds the write connection: at ~0.3 ms per appeal, 500 keep other
 // writes (intakes, actions) waiting at most ~0.15 s; 2,000 finished the
-// 100k backfill a little sooner but held it ~0.6 s at a time.
-const backfillBatch = 500
+// 100k backfill a little sooner but held it ~0.6 s at a time. (A variable
+// for the tests.)
+var backfillBatch = 500
 
 // searchState is portal_search_state's row.
 type searchState struct {
