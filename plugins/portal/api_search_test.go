@@ -372,7 +372,7 @@ func TestSearchBackfillWhenServing(t *testing.T) {
 	middle := env.ReachWith(t, workflow.Accepted, testenv.SampleSubmission())
 	env.SetNow(env.Now.Add(time.Hour))
 	newer := env.ReachWith(t, workflow.Accepted, testenv.SampleSubmission())
-	defer portal.SetBackfillBatch(1)() // a batch per appeal: the walk goes on from where a batch ended
+	defer portal.SetBackfillBatch(1)()                // a batch per appeal: the walk goes on from where a batch ended
 	forgetIndex(t, env, "'9999-12-31 23:59:59.999Z'") // nothing covered yet
 
 	deadline := time.Now().Add(20 * time.Second)
