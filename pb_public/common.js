@@ -354,16 +354,30 @@
   };
   SY.ARTICLE_FIELDS = "id,title,kind,summary,published_at,pinned,expand.department.name";
   SY.APPEAL_FIELDS = "id,ticket,title,status,created,reply,expand.category.name,expand.region.name";
+  // searchAppeals asks the keyword index of every public appeal
+  // (/api/portal/public-appeals/search: newest first, with the total and
+  // what was searched), without the sign-in like the public list.
+  // opt: page, perPage, and the filters category, region, status (states,
+  // comma separated), since (a date).
+  SY.SEARCH_FIELDS = "page,perPage,totalItems,totalPages,more,complete,coveredFrom," +
+    SY.APPEAL_FIELDS.split(",").map(function (f) { return "items." + f; }).join(",");
+  SY.searchAppeals = function (q, opt) {
+    var p = { q: q, expand: "category,region", fields: SY.SEARCH_FIELDS };
+    Object.keys(opt || {}).forEach(function (k) { if (opt[k]) p[k] = opt[k]; });
+    return SY.api("/api/portal/public-appeals/search?" + new URLSearchParams(p).toString(), { auth: false });
+  };
   // searchScope says what a keyword search of the public appeals covered:
-  // w is /api/portal/public-appeals/search-window's answer (since "": all).
-  SY.searchScope = function (w) {
-    return SY.el("p", { class: "muted search-scope" }, "关键词只在 " + SY.formatDate(w.since, true) + " 以来的公开诉求（最近 " +
-      w.appeals + " 条）中查找；更早的诉求请按分类、乡镇（街道）或办理状态查看。");
+  // every public appeal, or (while the index of older ones is still being
+  // built after an upgrade) those submitted since coveredFrom.
+  SY.searchScope = function (res) {
+    return SY.el("p", { class: "muted search-scope" }, res.complete ? "已在全部公开诉求的标题和内容中查找。" :
+      "关键词只在 " + SY.formatDate(res.coveredFrom, true) + " 以来提交的公开诉求中查找；更早的诉求正在加入搜索，稍后即可查到。");
   };
 
   // pager links to the other pages of a list; href(n) answers page n's URL.
   SY.pager = function (res, href) {
-    var total = (res.approximate ? "约 " : "共 ") + (res.totalItems || res.items.length) + " 条"; // 约: a kept count from before the latest change
+    // 约: a kept count from before the latest change; 以上: a keyword search's count stops at 10,000
+    var total = (res.approximate ? "约 " : "共 ") + (res.totalItems || res.items.length) + (res.more ? " 条以上" : " 条");
     if (!res.totalPages || res.totalPages <= 1) return SY.el("p", { class: "muted" }, total);
     return SY.el("nav", { class: "pager", "aria-label": "分页" },
       res.page > 1 ? SY.el("a", { class: "btn btn-secondary", href: href(res.page - 1), rel: "prev" }, "上一页") : null,

@@ -82,13 +82,20 @@ func TestPublicAppealsInBrowser(t *testing.T) {
 	}
 	p.Go(s.url + "/appeals.html?q=" + "井盖")
 	p.WaitText("#list", "共 1 条")
+	p.WaitText("#list", "已在全部公开诉求的标题和内容中查找")
 	if !strings.Contains(p.Text("#list"), `<img src=x onerror="window.__xss=1">井盖缺失`) {
 		t.Errorf("the hostile title is not shown as text: %q", p.Text("#list"))
 	}
 	checkPage(t, p, "appeals")
+	// A keyword with another filter: the index's matches narrowed by it.
+	p.Go(s.url + "/appeals.html?q=" + "路灯不亮" + "&status=closed")
+	p.WaitText("#list", "共 5 条")
+	p.Go(s.url + "/appeals.html?q=" + "路灯不亮" + "&status=callback")
+	p.WaitText("#list", "没有符合条件的诉求")
 	// The search page: the same keyword, its kept count.
 	p.Go(s.url + "/search.html?q=" + "井盖")
 	p.WaitText("#appeals", "找到 1 条")
+	p.WaitText("#appeals", "已在全部公开诉求的标题和内容中查找")
 	if !strings.Contains(p.Text("#appeals"), `<img src=x onerror="window.__xss=1">井盖缺失`) {
 		t.Errorf("search: %q", p.Text("#appeals"))
 	}

@@ -12,30 +12,14 @@
   document.title = "搜索：" + q + " — 泗阳网络直通车";
   $("#appeals-more").href = "appeals.html?q=" + encodeURIComponent(q);
   $("#articles-more").href = "articles.html?q=" + encodeURIComponent(q);
-  var lit = SY.quote(q);
+  var lit = SY.quote(q); // for the articles' filter
 
-  // Public appeals: the rows without a total, the total from the kept
-  // count (约 when it predates the latest change), both within the search
-  // window (a keyword cannot use an index; the page says what was
-  // searched), asked without the sign-in so the server can keep them.
+  // Public appeals: the keyword index of every public appeal answers the
+  // newest ten and the total, and says what it searched.
   SY.load($("#appeals"), function () {
-    return SY.api("/api/portal/public-appeals/search-window", { auth: false }).then(function (w) {
-      var f = "(title ~ " + lit + " || content ~ " + lit + ")" + (w.since ? " && created >= " + SY.quote(w.since) : "");
-      return Promise.all([
-        SY.api("/api/collections/public_appeals/records?" + new URLSearchParams({
-          filter: f, sort: "-created", perPage: 10, skipTotal: 1, expand: "category,region", fields: SY.APPEAL_FIELDS
-        }).toString(), { auth: false }),
-        SY.api("/api/portal/public-appeals/count?" + new URLSearchParams({ filter: f }).toString(), { auth: false })
-      ]).then(function (r) {
-        r[0].totalItems = Math.max(r[1].totalItems, r[0].items.length);
-        r[0].approximate = !r[1].exact;
-        r[0].searchWindow = w;
-        return r[0];
-      });
-    });
+    return SY.searchAppeals(q, { perPage: 10 });
   }, function (res, box) {
-    box.append(SY.el("p", { class: "muted" }, (res.approximate ? "找到约 " : "找到 ") + res.totalItems + " 条"));
-    if (res.searchWindow.since) box.append(SY.searchScope(res.searchWindow));
+    box.append(SY.el("p", { class: "muted" }, "找到 " + res.totalItems + (res.more ? " 条以上" : " 条")), SY.searchScope(res));
     box.append(SY.list(res.items, SY.appealItem, "没有找到相关的公开诉求。"));
   });
 

@@ -86,6 +86,8 @@ func scaleEnv(b *testing.B) (*testenv.Env, int) {
 //	                    total (the list before)        |
 //	public/home-replies the home page's latest replies | (/list: the old way)
 //	public/search/...   keyword search, rows + count   |
+//	                    (the LIKE filter before)       |
+//	public/index/...    keyword search from the index  |
 //	track               POST /api/track                | bare: GET one record by id
 //	mine                GET /api/residents/appeals     | bare: indexed filter, newest 10
 //	metrics             GET /api/analytics/metrics     | (no counterpart)
@@ -201,6 +203,31 @@ func BenchmarkAtScale(b *testing.B) {
 			}
 			m, err := c.do("GET", "/api/portal/public-appeals/count?filter="+f, nil, "")
 			return n + m, err
+		})
+	}
+	// Keyword search from the index (search.js and appeals.js now): a page
+	// of rows and the total of every public appeal in one request, asked
+	// as the pages ask. "miss": a new word each time, found nowhere;
+	// "hit": one common word (thousands of matches) again and again (a
+	// kept page after the first); "deep": the same word's pages 4–53,
+	// which are never kept (the cost of a new word with matches);
+	// "deep-one": the same for one character (a prefix of many pairs).
+	indexReady(b, c)
+	const searchFields = "page,perPage,totalItems,totalPages,complete,coveredFrom,items.id,items.ticket,items.title," +
+		"items.status,items.created,items.reply,items.expand.category.name,items.expand.region.name"
+	for _, line := range []struct {
+		name string
+		ask  func(i int64) (word string, page int64)
+	}{
+		{"public/index/miss", func(i int64) (string, int64) { return fmt.Sprintf("无此词%d", i), 1 }},
+		{"public/index/hit", func(int64) (string, int64) { return "路灯", 1 }},
+		{"public/index/deep", func(i int64) (string, int64) { return "路灯", 4 + i%50 }},
+		{"public/index/deep-one", func(i int64) (string, int64) { return "灯", 4 + i%50 }},
+	} {
+		run(line.name, func(i int64) (int, error) {
+			word, page := line.ask(i)
+			return c.do("GET", fmt.Sprintf("/api/portal/public-appeals/search?perPage=10&expand=category,region&fields=%s&page=%d&q=%s",
+				searchFields, page, url.QueryEscape(word)), nil, "")
 		})
 	}
 	run("bare/public", func(int64) (int, error) {
@@ -454,4 +481,32 @@ func searchSince(b *testing.B, c *client) string {
 	}
 	b.Logf("search window: the newest %d public appeals, since %q", w.Appeals, w.Since)
 	return w.Since
+}
+
+// indexReady waits for the keyword index of the public appeals to cover
+// every public appeal (a copied folder from before the index gets it built
+// in the background when the server starts) and logs how long it took.
+func indexReady(b *testing.B, c *client) {
+	started := time.Now()
+	for {
+		res, err := c.http.Get(c.base + "/api/portal/public-appeals/search?perPage=1&q=" + url.QueryEscape("路灯"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		var answer struct {
+			Complete    bool   `json:"complete"`
+			CoveredFrom string `json:"coveredFrom"`
+		}
+		err = json.NewDecoder(res.Body).Decode(&answer)
+		res.Body.Close()
+		if res.StatusCode == http.StatusNotFound || err != nil { // a build without the index
+			b.Logf("no keyword index: %s", res.Status)
+			return
+		}
+		if answer.Complete {
+			b.Logf("keyword index complete after %s", time.Since(started).Round(time.Millisecond))
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"siyang/plugins/analytics"
+	"siyang/plugins/portal"
 	"siyang/plugins/sla"
 )
 
@@ -141,6 +142,14 @@ func Seed(app core.App, opt Options) (*Stats, error) {
 	// roll-up fresh: rebuild it (docs/metrics.md "Speed").
 	if err := analytics.Rebuild(app, time.Now()); err != nil {
 		return nil, err
+	}
+	// ... and the keyword index of the public appeals (docs/portal.md).
+	indexed := time.Now()
+	if err := portal.RebuildSearchIndex(app); err != nil {
+		return nil, err
+	}
+	if opt.Progress != nil {
+		fmt.Fprintf(opt.Progress, "keyword index of the public appeals: %s\n", time.Since(indexed).Round(time.Millisecond))
 	}
 	if _, err := app.DB().NewQuery("PRAGMA wal_checkpoint(TRUNCATE)").Execute(); err != nil {
 		return nil, err

@@ -1,7 +1,8 @@
 // Package portal is the backend of the residents' portal: 政务公开 articles
 // (with their rich text sanitised on save), 办事服务 and online appointments,
-// the public statistics and department scorecards, and the self-service
-// search for similar answered questions. See docs/portal.md.
+// the public statistics and department scorecards, the self-service search
+// for similar answered questions, and the keyword search of the public
+// appeals over a full-text index. See docs/portal.md.
 package portal
 
 import (
@@ -39,11 +40,16 @@ type Config struct {
 	// a resident. Zero means 0.15.
 	SimilarThreshold float64
 
-	// SearchWindow is how many of the newest public appeals a keyword
-	// search of the public list covers (a keyword cannot use an index, so
-	// searching every appeal grows with the table: seconds at 1M). The
-	// pages say what was searched. Zero means 20,000.
+	// SearchWindow is how many of the newest public appeals the LIKE
+	// keyword search covered (GET /api/portal/public-appeals/search-window;
+	// the pages now search every public appeal through the keyword index,
+	// search.go). Zero means 20,000.
 	SearchWindow int
+
+	// BackfillPause is the rest between two batches of the background
+	// backfill of the keyword index (searchbackfill.go), leaving the write
+	// connection to requests. Zero means 50 ms; negative means none.
+	BackfillPause time.Duration
 }
 
 type plugin struct {
@@ -82,6 +88,12 @@ func Register(app core.App, config Config) error {
 	if config.SearchWindow <= 0 {
 		config.SearchWindow = 20_000
 	}
+	switch {
+	case config.BackfillPause == 0:
+		config.BackfillPause = 50 * time.Millisecond
+	case config.BackfillPause < 0:
+		config.BackfillPause = 0
+	}
 	p := &plugin{app: app, config: config, publicCounts: newPublicCounts()}
 	p.publicPages = newPublicPages(p.now)
 
@@ -90,6 +102,7 @@ func Register(app core.App, config Config) error {
 	bindAppointmentGuards(app)
 	bindKnowledgeHits(app)
 	p.bindPublicChanges(app)
+	bindSearchIndex(app)
 
 	if config.WarmPublicCount {
 		timer.Soon(app, "public count", p.warmPublicCount)
@@ -105,8 +118,12 @@ func Register(app core.App, config Config) error {
 		e.Router.GET("/api/portal/similar", p.handleSimilar)
 		e.Router.GET("/api/portal/public-appeals/count", p.handlePublicCount)
 		e.Router.GET("/api/portal/public-appeals/search-window", p.handleSearchWindow)
+		e.Router.GET("/api/portal/public-appeals/search", p.handleSearch)
 		e.Router.GET("/api/portal/latest-replies", p.handleLatestReplies)
 		e.Router.Bind(p.publicPagesMiddleware())
+		if err := p.startBackfill(e.App); err != nil {
+			return err
+		}
 		return e.Next()
 	})
 	return nil

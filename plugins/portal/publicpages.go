@@ -13,7 +13,8 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 )
 
-// The public list (appeals.html, the home page, search.html) asks
+// The public list (appeals.html, the home page) and the keyword search
+// (search.html, appeals.html?q=) ask
 // PocketBase's record list of the public_appeals view for the same few
 // pages again and again: the newest ten, the newest of a category, a
 // township, a period. Each costs PocketBase a filter parse, a query over
@@ -53,10 +54,22 @@ const publicPageHot = 3
 // publicPagesPath is the record list of the public view.
 const publicPagesPath = "/api/collections/public_appeals/records"
 
-// publicPageParams are the query parameters a kept page may have; a
-// request with any other goes to PocketBase.
-var publicPageParams = map[string]bool{
-	"page": true, "perPage": true, "sort": true, "filter": true, "expand": true, "fields": true, "skipTotal": true,
+// publicSearchPath is the keyword search of the public appeals
+// (search.go): its first pages are kept the same way, and emptied by the
+// same changes (every change of the keyword index is one of them; the
+// backfill empties the cache after each batch).
+const publicSearchPath = "/api/portal/public-appeals/search"
+
+// publicPageParams are, per kept path, the query parameters a kept page
+// may have; a request with any other goes to PocketBase.
+var publicPageParams = map[string]map[string]bool{
+	publicPagesPath: {
+		"page": true, "perPage": true, "sort": true, "filter": true, "expand": true, "fields": true, "skipTotal": true,
+	},
+	publicSearchPath: {
+		"q": true, "page": true, "perPage": true, "expand": true, "fields": true,
+		"category": true, "region": true, "status": true, "since": true,
+	},
 }
 
 // publicPageExpand are the relations a kept page may expand: their
@@ -134,12 +147,13 @@ func (c *publicPages) finish(key string, e *publicPage, body []byte, contentType
 // publicPageKey answers the cache key of a request for the public list, or
 // false when the request is not one that is kept.
 func publicPageKey(r *http.Request) (string, bool) {
-	if r.Method != http.MethodGet || r.URL.Path != publicPagesPath || r.Header.Get("Authorization") != "" {
+	params := publicPageParams[r.URL.Path]
+	if r.Method != http.MethodGet || params == nil || r.Header.Get("Authorization") != "" {
 		return "", false
 	}
 	q := r.URL.Query()
 	for name, values := range q {
-		if !publicPageParams[name] || len(values) != 1 {
+		if !params[name] || len(values) != 1 {
 			return "", false
 		}
 	}
@@ -160,7 +174,7 @@ func publicPageKey(r *http.Request) (string, bool) {
 	if f := q.Get("filter") + q.Get("sort"); strings.Contains(f, "@") || strings.Contains(f, "_via_") {
 		return "", false
 	}
-	return url.Values(q).Encode(), true
+	return r.URL.Path + "?" + url.Values(q).Encode(), true
 }
 
 // publicPagesMiddleware answers a kept page of the public list, or lets

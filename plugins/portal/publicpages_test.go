@@ -33,6 +33,10 @@ func TestPublicPageKey(t *testing.T) {
 		{"@collection in the sort", "GET", list + "?sort=%40collection.x", "", false},
 		{"a back-relation", "GET", list + "?filter=replies_via_appeal.id%21%3D%22%22", "", false},
 		{"some fields", "GET", list + "?fields=title", "", true},
+		{"a keyword search", "GET", publicSearchPath + "?q=%E8%B7%AF%E7%81%AF&page=2&perPage=10&expand=category,region&status=closed", "", true},
+		{"a keyword search's fourth page", "GET", publicSearchPath + "?q=a&page=4", "", false},
+		{"a keyword search with a filter parameter", "GET", publicSearchPath + "?q=a&filter=x", "", false},
+		{"a keyword search signed in", "GET", publicSearchPath + "?q=a", "token", false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
