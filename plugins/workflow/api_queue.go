@@ -1,8 +1,11 @@
 package workflow
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/json/jsontext"
+	jsonv2 "encoding/json/v2"
 	"net/http"
 	"regexp"
 	"sort"
@@ -165,9 +168,46 @@ func (p *plugin) handleQueue(e *core.RequestEvent) error {
 		after = &c
 	}
 
-	rows, err := queueWalks(e.Request.Context(), e.App, dept, name, view, after, perPage+1)
+	key, keep := "", false
+	if after == nil {
+		key, keep = queuePageKey(q, dept, name, perPage)
+	}
+	if !keep {
+		answer, err := readQueue(e.Request.Context(), e.App, dept, name, view, after, perPage)
+		if err != nil {
+			return err
+		}
+		return e.JSON(http.StatusOK, answer)
+	}
+	page, owner := p.queuePages.begin(key)
+	if !owner && page.body != nil {
+		return e.Blob(http.StatusOK, "application/json", page.body)
+	}
+	var body []byte
+	if owner {
+		// deferred: a panic further down (recovered by PocketBase) must
+		// still wake the readers waiting for this page
+		defer func() { p.queuePages.finish(key, page, body) }()
+	}
+	answer, err := readQueue(e.Request.Context(), e.App, dept, name, view, after, perPage)
 	if err != nil {
 		return err
+	}
+	var buf bytes.Buffer
+	// as PocketBase's own e.JSON encodes
+	if err := jsonv2.MarshalWrite(&buf, answer, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)); err != nil {
+		return err
+	}
+	body = buf.Bytes()
+	return e.Blob(http.StatusOK, "application/json", body)
+}
+
+// readQueue reads one page of the queue from the database: the answer of
+// GET /api/workbench/queue.
+func readQueue(ctx context.Context, app core.App, dept, name string, view queueView, after *queueCursor, perPage int) (map[string]any, error) {
+	rows, err := queueWalks(ctx, app, dept, name, view, after, perPage+1)
+	if err != nil {
+		return nil, err
 	}
 	sort.Slice(rows, func(i, j int) bool { return queueLess(view, rows[i], rows[j]) })
 
@@ -191,13 +231,13 @@ func (p *plugin) handleQueue(e *core.RequestEvent) error {
 		seen[r.Appeal] = true
 		page = append(page, r)
 	}
-	items, err := queueCases(e.Request.Context(), e.App, page)
+	items, err := queueCases(ctx, app, page)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return e.JSON(http.StatusOK, map[string]any{
+	return map[string]any{
 		"view": name, "department": dept, "perPage": perPage, "items": items, "next": next,
-	})
+	}, nil
 }
 
 // queueWalks reads, for each of the view's task states, up to limit tasks

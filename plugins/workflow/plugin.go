@@ -28,6 +28,9 @@ type plugin struct {
 	app    core.App
 	config Config
 	engine *Engine
+	// queuePages keeps the first pages of the departments' queues
+	// (queuepages.go; emptied by queuechanges.go).
+	queuePages *queuePages
 }
 
 // MustRegister is Register that panics on error.
@@ -49,6 +52,10 @@ func Register(app core.App, config Config) (*Engine, error) {
 	if config.Now != nil {
 		p.engine.now = config.Now
 	}
+	// wall-clock: the page age bounds writes the hooks do not see, which
+	// happen on the real clock whatever the platform's (tests move it)
+	p.queuePages = newQueuePages(time.Now)
+	p.bindQueueChanges(app)
 	bindPolicyCache(app)
 	bindDepartmentRealtime(app)
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
