@@ -1,6 +1,7 @@
 package workflow_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -69,6 +70,13 @@ func TestWorkbenchQueueSeesEveryChange(t *testing.T) {
 	it, ok := q.find("todo", env.HandlerA, a)
 	if !ok || it.Status != "dispatched" || it.Task.Status != "pending" || it.CategoryName != "路灯照明" {
 		t.Fatalf("after 派单: %v %+v", ok, it)
+	}
+
+	// PocketBase's field picking still applies (such a request is read
+	// from the database, not answered from a kept page)
+	if r := env.Call(t, "GET", "/api/workbench/queue?fields=items.ticket,next", nil, env.HandlerA); r.Status != 200 ||
+		!strings.Contains(r.Body, a.GetString("ticket")) || strings.Contains(r.Body, `"title"`) {
+		t.Errorf("fields: %d %s", r.Status, r.Body)
 	}
 
 	q.warm()
