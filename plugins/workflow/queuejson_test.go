@@ -18,7 +18,7 @@ func TestQueueItemJSON(t *testing.T) {
 			slaStage: "finish", slaState: "overdue", slaDueAt: "2026-11-27 10:00:00.123Z", dueSign: "2026-11-26 08:00:00.000Z",
 			dueFinish: "2026-11-27T10:00:00Z", dueCallback: "", urgeCount: 2, superviseCount: 1, lead: "deptA0000000000",
 			assisting: types.JSONArray[string]{"deptB0000000000", "deptC0000000000"},
-			created: "2026-11-20 01:02:03.456Z", updated: "2026-11-27 10:00:00.000Z",
+			created:   "2026-11-20 01:02:03.456Z", updated: "2026-11-27 10:00:00.000Z",
 		},
 		{id: "x", title: "bad \xff utf-8", dueSign: "2026-11-26 08:00:00Z", created: "not a date"},
 	} {
