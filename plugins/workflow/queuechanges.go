@@ -43,7 +43,15 @@ func onQueue(r *core.Record) bool {
 // judged instead, as the public pages do (plugins/portal/publicchanges.go).
 //
 // The hooks run after the transaction commits and before the action
-// returns, so the next queue read after an action sees it.
+// returns, so the next queue read after an action sees it. They are bound
+// before the department fan-out (realtime_fanout.go), so an appeals or
+// assignments event reaches a workbench only after the pages are dropped.
+// One window is left: the records of an action are announced in the order
+// they were saved, and an effect saved before the case and its tasks (a
+// reply, say) is broadcast by PocketBase microseconds before these hooks
+// run; a page read in that window is answered as kept and dropped when
+// they do. The workbench applies the rows of appeals and task events
+// itself, so its list does not depend on such a read.
 func (p *plugin) bindQueueChanges(app core.App) {
 	changed := func(e *core.RecordEvent) error {
 		p.queuePages.changed()
