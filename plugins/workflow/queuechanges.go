@@ -34,7 +34,9 @@ func onQueue(r *core.Record) bool {
 //   - any appeal updated or deleted that is or was in a state a queue
 //     shows (the rows are its columns); a new appeal has no task yet, so
 //     intake leaves the cache alone;
-//   - any category saved or deleted (the rows carry its name).
+//   - any category saved or deleted (the rows carry its name);
+//   - any reply, extension request or callback saved or deleted (see
+//     below: they are saved before the case in an action).
 //
 // An appeal update is judged by its status before and after; "before" is
 // the record's Original() — but an object saved twice keeps the Original()
@@ -46,20 +48,21 @@ func onQueue(r *core.Record) bool {
 // returns, so the next queue read after an action sees it. They are bound
 // before the department fan-out (realtime_fanout.go), so an appeals or
 // assignments event reaches a workbench only after the pages are dropped.
-// One window is left: the records of an action are announced in the order
-// they were saved, and an effect saved before the case and its tasks (a
-// reply, say) is broadcast by PocketBase microseconds before these hooks
-// run; a page read in that window is answered as kept and dropped when
-// they do. The workbench applies the rows of appeals and task events
-// itself, so its list does not depend on such a read.
+// The records of an action are announced in the order they were saved,
+// each after its own hooks; the effects an action saves before the case
+// (replies, extension requests, callbacks; engine.go saves the case, then
+// its timeline entry) drop the pages too, so that no event the staff pages
+// follow (appeals, appeal_events, assignments) of an action reaches a
+// client before the pages are dropped. Intake saves none of them.
 func (p *plugin) bindQueueChanges(app core.App) {
 	changed := func(e *core.RecordEvent) error {
 		p.queuePages.changed()
 		return e.Next()
 	}
-	app.OnRecordAfterCreateSuccess("assignments", "categories").BindFunc(changed)
-	app.OnRecordAfterUpdateSuccess("assignments", "categories").BindFunc(changed)
-	app.OnRecordAfterDeleteSuccess("assignments", "categories").BindFunc(changed)
+	always := []string{"assignments", "categories", "replies", "extensions", "callbacks"}
+	app.OnRecordAfterCreateSuccess(always...).BindFunc(changed)
+	app.OnRecordAfterUpdateSuccess(always...).BindFunc(changed)
+	app.OnRecordAfterDeleteSuccess(always...).BindFunc(changed)
 
 	var stale sync.Map // *core.Record → its stored row was on a queue
 	app.OnRecordUpdate("appeals").BindFunc(func(e *core.RecordEvent) error {
