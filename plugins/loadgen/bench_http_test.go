@@ -78,6 +78,7 @@ func scaleEnv(b *testing.B) (*testenv.Env, int) {
 //
 //	intake              POST /api/appeals              | bare: POST a record
 //	queue/100, /30      GET /api/workbench/queue       | bare: indexed filter + sort, same page size
+//	queue/100/read, ... the same page, never a kept one |
 //	queue-records/30    the generic record list before | (the same bare line)
 //	public              public_appeals, newest 10      | bare: newest 10 (both skipTotal)
 //	public/count        the list's kept total          |
@@ -133,6 +134,15 @@ func BenchmarkAtScale(b *testing.B) {
 		run(fmt.Sprintf("bare/queue/%d", per), func(i int64) (int, error) {
 			f := url.QueryEscape(fmt.Sprintf(`dept = "%s" && status = "open"`, bare.depts[0]))
 			return c.do("GET", fmt.Sprintf("/api/collections/bare/records?page=1&perPage=%d&skipTotal=1&sort=due&filter=%s", per, f), nil, "")
+		})
+	}
+	// The same first page asked with a cursor before its first task: never
+	// a kept page, so read from the database each time, as the first read
+	// after a change is.
+	early := url.QueryEscape("2000-01-01 00:00:00.000Z~000000000000000")
+	for _, per := range []int{100, 30} {
+		run(fmt.Sprintf("queue/%d/read", per), func(int64) (int, error) {
+			return c.do("GET", fmt.Sprintf("/api/workbench/queue?view=todo&perPage=%d&cursor=%s", per, early), nil, token)
 		})
 	}
 	// The generic record list the workbench used before, for comparison.

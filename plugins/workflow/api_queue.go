@@ -3,6 +3,7 @@ package workflow
 import (
 	"context"
 	"encoding/json"
+	"encoding/json/jsontext"
 	"net/http"
 	"regexp"
 	"sort"
@@ -68,7 +69,8 @@ const (
 )
 
 // QueueItem is one row of the workbench's queue: the list columns of the
-// case and the department's own task on it.
+// case and the department's own task on it. The handler writes its JSON by
+// hand (queuejson.go, held to this type by queuejson_test.go).
 type QueueItem struct {
 	ID                   string                  `json:"id"`
 	Ticket               string                  `json:"ticket"`
@@ -165,9 +167,49 @@ func (p *plugin) handleQueue(e *core.RequestEvent) error {
 		after = &c
 	}
 
-	rows, err := queueWalks(e.Request.Context(), e.App, dept, name, view, after, perPage+1)
+	key, keep := "", false
+	if after == nil {
+		key, keep = queuePageKey(q, dept, name, perPage)
+	}
+	if !keep {
+		body, err := readQueue(e.Request.Context(), e.App, dept, name, view, after, perPage)
+		if err != nil {
+			return err
+		}
+		if q.Get("fields") != "" {
+			// PocketBase's field picking works on values
+			var answer any
+			if err := json.Unmarshal(body, &answer); err != nil {
+				return err
+			}
+			return e.JSON(http.StatusOK, answer)
+		}
+		return e.Blob(http.StatusOK, "application/json", body)
+	}
+	page, owner := p.queuePages.begin(key)
+	if !owner && page.body != nil {
+		return e.Blob(http.StatusOK, "application/json", page.body)
+	}
+	var body []byte
+	if owner {
+		// deferred: a panic further down (recovered by PocketBase) must
+		// still wake the readers waiting for this page
+		defer func() { p.queuePages.finish(key, page, body) }()
+	}
+	body, err := readQueue(e.Request.Context(), e.App, dept, name, view, after, perPage)
 	if err != nil {
 		return err
+	}
+	return e.Blob(http.StatusOK, "application/json", body)
+}
+
+// readQueue reads one page of the queue from the database and answers
+// the JSON of GET /api/workbench/queue: view, department, perPage, items
+// (QueueItem) and next.
+func readQueue(ctx context.Context, app core.App, dept, name string, view queueView, after *queueCursor, perPage int) ([]byte, error) {
+	rows, err := queueWalks(ctx, app, dept, name, view, after, perPage+1)
+	if err != nil {
+		return nil, err
 	}
 	sort.Slice(rows, func(i, j int) bool { return queueLess(view, rows[i], rows[j]) })
 
@@ -191,13 +233,33 @@ func (p *plugin) handleQueue(e *core.RequestEvent) error {
 		seen[r.Appeal] = true
 		page = append(page, r)
 	}
-	items, err := queueCases(e.Request.Context(), e.App, page)
+	cases, err := queueCases(ctx, app, page)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return e.JSON(http.StatusOK, map[string]any{
-		"view": name, "department": dept, "perPage": perPage, "items": items, "next": next,
-	})
+	b := make([]byte, 0, 128+700*len(page))
+	b = append(b, `{"view":`...)
+	b, _ = jsontext.AppendQuote(b, name)
+	b = append(b, `,"department":`...)
+	b, _ = jsontext.AppendQuote(b, dept)
+	b = append(b, `,"perPage":`...)
+	b = strconv.AppendInt(b, int64(perPage), 10)
+	b = append(b, `,"items":[`...)
+	n := 0
+	for i := range page {
+		c, ok := cases[page[i].Appeal]
+		if !ok {
+			continue // deleted between the two reads
+		}
+		if n > 0 {
+			b = append(b, ',')
+		}
+		n++
+		b = appendQueueItem(b, c, &page[i])
+	}
+	b = append(b, `],"next":`...)
+	b, _ = jsontext.AppendQuote(b, next)
+	return append(b, '}'), nil
 }
 
 // queueWalks reads, for each of the view's task states, up to limit tasks
@@ -345,12 +407,11 @@ var queueCasesStatement = sqlstmt.New(`SELECT a.id, a.ticket, a.title, a.kind, a
 	FROM appeals a LEFT JOIN categories c ON c.id = a.category
 	WHERE a.id IN (SELECT value FROM json_each(?))`)
 
-// queueCases reads the list columns of the page's cases, in the page's
-// order, with the department's task on each.
-func queueCases(ctx context.Context, app core.App, page []queueRow) ([]QueueItem, error) {
-	items := make([]QueueItem, 0, len(page))
+// queueCases reads the list columns of the page's cases, by id.
+func queueCases(ctx context.Context, app core.App, page []queueRow) (map[string]*queueCase, error) {
+	out := make(map[string]*queueCase, len(page))
 	if len(page) == 0 {
-		return items, nil
+		return out, nil
 	}
 	ids := make([]string, len(page))
 	for i, r := range page {
@@ -365,28 +426,16 @@ func queueCases(ctx context.Context, app core.App, page []queueRow) ([]QueueItem
 		return nil, err
 	}
 	defer rows.Close()
-	byID := make(map[string]QueueItem, len(page))
 	for rows.Next() {
-		var it QueueItem
-		if err := rows.Scan(&it.ID, &it.Ticket, &it.Title, &it.Kind, &it.Category, &it.CategoryName,
-			&it.Status, &it.Priority, &it.UrgentFlag, &it.SLAStage, &it.SLAState, &it.SLADueAt, &it.DueSign, &it.DueFinish,
-			&it.DueCallback, &it.UrgeCount, &it.SuperviseCount, &it.LeadDepartment, &it.AssistingDepartments, &it.Created, &it.Updated); err != nil {
+		c := &queueCase{}
+		if err := rows.Scan(&c.id, &c.ticket, &c.title, &c.kind, &c.category, &c.categoryName,
+			&c.status, &c.priority, &c.urgent, &c.slaStage, &c.slaState, &c.slaDueAt, &c.dueSign, &c.dueFinish,
+			&c.dueCallback, &c.urgeCount, &c.superviseCount, &c.lead, &c.assisting, &c.created, &c.updated); err != nil {
 			return nil, err
 		}
-		byID[it.ID] = it
+		out[c.id] = c
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for _, r := range page {
-		it, ok := byID[r.Appeal]
-		if !ok {
-			continue // deleted between the two reads
-		}
-		it.Task = QueueTask{ID: r.TaskID, Role: r.TaskRole, Status: r.TaskStatus, Due: r.TaskKey}
-		items = append(items, it)
-	}
-	return items, nil
+	return out, rows.Err()
 }
 
 // queueLess is the queue's order: by the task's key (deadline, or for

@@ -28,6 +28,12 @@ type plugin struct {
 	app    core.App
 	config Config
 	engine *Engine
+	// queuePages keeps the first pages of the departments' queues
+	// (queuepages.go; emptied by queuechanges.go).
+	queuePages *queuePages
+	// queueAuth keeps the staff record of a queue request's token
+	// (queueauth.go, emptied there).
+	queueAuth *queueAuth
 }
 
 // MustRegister is Register that panics on error.
@@ -49,10 +55,17 @@ func Register(app core.App, config Config) (*Engine, error) {
 	if config.Now != nil {
 		p.engine.now = config.Now
 	}
+	// wall-clock: the page age bounds writes the hooks do not see, which
+	// happen on the real clock whatever the platform's (tests move it)
+	p.queuePages = newQueuePages(time.Now)
+	p.bindQueueChanges(app)
+	p.queueAuth = newQueueAuth()
+	p.bindQueueAuthChanges(app)
 	bindPolicyCache(app)
 	bindDepartmentRealtime(app)
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		limit := apis.BodyLimit(p.config.MaxUploadBytes)
+		e.Router.Bind(p.queueAuthMiddleware())
 		e.Router.GET("/api/workflow", p.handleTable)
 		e.Router.POST("/api/appeals", p.handleIntake).Bind(limit)
 		e.Router.POST("/api/appeals/{id}/actions/{action}", p.handleAction).Bind(limit)

@@ -1,0 +1,129 @@
+package workflow
+
+import (
+	"net/url"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// The workbench asks for the first page of its department's queue again
+// and again: every clerk's page on load, on every realtime event, on every
+// return from a case. Reading it costs two walks of the indexes, the page's
+// cases and their JSON (about 2 ms of work at 1M appeals, several times
+// bare PocketBase's list of a plain collection). The first page of each
+// department, view and page size is kept here as the JSON answered, and
+// answered again, byte for byte, until something it shows can have
+// changed.
+//
+// What empties the cache (queuechanges.go): any created, updated or
+// deleted task (assignments: a dispatch, a sign-for, a reply, a review, a
+// closure, a deadline extension, a task moved to another department); any
+// updated or deleted appeal that is or was in a state a queue shows (its
+// listed columns, SLA state, deadlines, counts of 催办/督办); any change of
+// a category (the rows carry its name). Changes that bypass the record
+// hooks (plain SQL, another process writing the database) are seen after
+// queuePageMaxAge.
+//
+// Nothing in a page depends on the clock: overdue is the stored sla_state,
+// which the SLA sweep changes through the workflow engine (a saved appeal,
+// so the cache is emptied). Nothing depends on who asks either: the page
+// is chosen by department after the access check (a clerk moved to another
+// department is answered his new department's page, since the check reads
+// the staff record PocketBase loads for each request).
+
+// queuePageMaxAge bounds how long a page is answered without any change
+// seen by the hooks.
+const queuePageMaxAge = time.Minute
+
+// queuePageMaxBytes bounds the memory of the kept pages: past it the
+// cache starts empty (about 60 departments × 3 views at 100 rows fit).
+const queuePageMaxBytes = 16 << 20
+
+// queuePageParams are the query parameters a kept page may have; a request
+// with any other (e.g. PocketBase's "fields") is answered from the
+// database.
+var queuePageParams = map[string]bool{"view": true, "perPage": true, "cursor": true, "department": true}
+
+type queuePages struct {
+	mu      sync.Mutex
+	gen     uint64 // bumped by every change that can alter a page
+	entries map[string]*queuePage
+	bytes   int
+	now     func() time.Time
+}
+
+type queuePage struct {
+	gen   uint64 // the generation the page was read at
+	at    time.Time
+	ready chan struct{} // closed once the first reader has the answer
+	body  []byte        // nil: the reader failed, nothing kept
+}
+
+func newQueuePages(now func() time.Time) *queuePages {
+	return &queuePages{entries: map[string]*queuePage{}, now: now}
+}
+
+// changed empties the cache.
+func (c *queuePages) changed() {
+	c.mu.Lock()
+	c.gen++
+	c.entries = map[string]*queuePage{}
+	c.bytes = 0
+	c.mu.Unlock()
+}
+
+// begin answers the kept page for key, or a new entry that the caller
+// must fill (owner true). Readers that come while the owner reads wait for
+// its answer instead of reading the same page again.
+func (c *queuePages) begin(key string) (page *queuePage, owner bool) {
+	c.mu.Lock()
+	e := c.entries[key]
+	if e != nil && e.gen == c.gen && c.now().Sub(e.at) < queuePageMaxAge {
+		c.mu.Unlock()
+		<-e.ready
+		return e, false
+	}
+	e = &queuePage{gen: c.gen, at: c.now(), ready: make(chan struct{})}
+	c.entries[key] = e
+	c.mu.Unlock()
+	return e, true
+}
+
+// finish records the owner's answer (nil: not kept) and wakes the readers
+// waiting for it. A page read before a change is handed to those readers
+// (they asked before the change was committed, or while it was) but not
+// kept.
+func (c *queuePages) finish(key string, e *queuePage, body []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e.body = body
+	close(e.ready)
+	if c.entries[key] != e {
+		return
+	}
+	if body == nil || e.gen != c.gen {
+		delete(c.entries, key)
+		return
+	}
+	c.bytes += len(body)
+	if c.bytes > queuePageMaxBytes {
+		c.entries = map[string]*queuePage{key: e}
+		c.bytes = len(body)
+	}
+}
+
+// queuePageKey answers the cache key of a queue request already checked
+// (department, view and page size resolved), or false when the request is
+// not for a first page or names a parameter the cache does not know.
+func queuePageKey(q url.Values, dept, view string, perPage int) (string, bool) {
+	for name, values := range q {
+		if !queuePageParams[name] || len(values) != 1 {
+			return "", false
+		}
+	}
+	if q.Get("cursor") != "" {
+		return "", false
+	}
+	return dept + "\x00" + view + "\x00" + strconv.Itoa(perPage), true
+}
