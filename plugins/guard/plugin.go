@@ -1,8 +1,9 @@
 // Package guard protects the platform against abuse: security headers on
 // every answer, Chinese answers (with Retry-After) from PocketBase's own
-// rate limiter, lockout of addresses and tickets after failed query-code
-// lookups, lockout of staff accounts after failed passwords, and the staff
-// MFA switch. The rate limiter's rules and the session lifetimes live in
+// rate limiter, 503 系统繁忙 (with Retry-After) instead of PocketBase's 400
+// when the database cannot answer in time, lockout of addresses and tickets
+// after failed query-code lookups, lockout of staff accounts after failed
+// passwords, and the staff MFA switch. The rate limiter's rules and the session lifetimes live in
 // the settings (migrations/1764900000_security_settings.go).
 package guard
 
@@ -114,6 +115,7 @@ func Register(app core.App, config Config) error {
 	}
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		e.Router.Bind(p.headersMiddleware())
+		e.Router.Bind(p.busyMiddleware())
 		e.Router.Bind(p.codeLockMiddleware())
 		return e.Next()
 	})
