@@ -28,13 +28,13 @@ const busyQueryTimeout = 300 * time.Millisecond
 // busyApp is a PocketBase app with the guard, a short query deadline and a
 // public "notes" collection of a few records, plus two routes that fail the
 // way the platform's own handlers fail: returning the database's error.
-func busyApp(t testing.TB) *tests.TestApp {
+func busyApp(t testing.TB, config ...guard.Config) *tests.TestApp {
 	app, err := tests.NewTestAppWithConfig(core.BaseAppConfig{DataDir: t.TempDir(), QueryTimeout: busyQueryTimeout})
 	if err != nil {
 		t.Fatal(err)
 	}
 	app.Settings().RateLimits.Enabled = false
-	guard.MustRegister(app, guard.Config{})
+	guard.MustRegister(app, append(config, guard.Config{})[0])
 	notes := core.NewBaseCollection("notes")
 	notes.ListRule, notes.ViewRule = types.Pointer(""), types.Pointer("")
 	notes.Fields.Add(&core.TextField{Name: "title"})
@@ -123,7 +123,7 @@ func TestBusyAnswers(t *testing.T) {
 			URL:             sc.url,
 			ExpectedStatus:  sc.status,
 			ExpectedContent: sc.contains,
-			TestAppFactory:  busyApp,
+			TestAppFactory:  func(t testing.TB) *tests.TestApp { return busyApp(t) },
 			BeforeTestFunc: func(t testing.TB, app *tests.TestApp, e *core.ServeEvent) {
 				if sc.held {
 					release = holdReadPool(t, app)
