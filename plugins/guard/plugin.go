@@ -1,10 +1,11 @@
 // Package guard protects the platform against abuse: security headers on
 // every answer, Chinese answers (with Retry-After) from PocketBase's own
 // rate limiter, 503 系统繁忙 (with Retry-After) instead of PocketBase's 400
-// when the database cannot answer in time, lockout of addresses and tickets
-// after failed query-code lookups, lockout of staff accounts after failed
-// passwords, and the staff MFA switch. The rate limiter's rules and the session lifetimes live in
-// the settings (migrations/1764900000_security_settings.go).
+// when the database cannot answer in time, turns for the record lists,
+// lockout of addresses and tickets after failed query-code lookups, lockout
+// of staff accounts after failed passwords, and the staff MFA switch. The
+// rate limiter's rules and the session lifetimes live in the settings
+// (migrations/1764900000_security_settings.go).
 package guard
 
 import (
@@ -63,7 +64,7 @@ type Config struct {
 	// a large table for seconds; without a bound, 16 such reads take all the
 	// read connections and every other request (an intake, a lookup, the
 	// workbench) waits behind them. Zero means 4 (half of dbtune's 8 read
-	// connections); negative means no bound.
+	// connections; main.go passes half of --db-max-conns); negative means no bound.
 	ListReads int
 
 	// ListReadWait is how long a list request waits for its turn before it
