@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 	"github.com/pocketbase/pocketbase/tools/types"
@@ -186,3 +187,55 @@ func TestBusyIntakeLeavesNothing(t *testing.T) {
 }
 
 func urlq(s string) string { return url.QueryEscape(s) }
+
+// TestBusyLookupsAreNotGuesses: a query-code lookup answered "not found"
+// because the database was busy (as PocketBase's record view answers its
+// query deadline) is answered 503 and does not count toward the lockout;
+// ordinary 404s still lock after 10.
+func TestBusyLookupsAreNotGuesses(t *testing.T) {
+	app := busyApp(t)
+	defer app.Cleanup()
+	var busy bool
+	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+		e.Router.POST("/api/track", func(e *core.RequestEvent) error {
+			if busy {
+				return e.NotFoundError("", fmt.Errorf("%w; failed query: SELECT ...", context.DeadlineExceeded))
+			}
+			return e.NotFoundError("", nil)
+		})
+		return e.Next()
+	})
+	router, err := apis.NewRouter(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := app.OnServe().Trigger(&core.ServeEvent{App: app, Router: router}, func(e *core.ServeEvent) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	mux, err := router.BuildMux()
+	if err != nil {
+		t.Fatal(err)
+	}
+	track := func() int {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("POST", "/api/track", strings.NewReader(`{"ticket":"SY2611270001","query_code":"ABCDEF"}`))
+		req.Header.Set("Content-Type", "application/json")
+		mux.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	busy = true
+	for i := 0; i < 15; i++ {
+		if code := track(); code != 503 {
+			t.Fatalf("busy lookup %d: %d, want 503", i+1, code)
+		}
+	}
+	busy = false
+	for i := 0; i < 10; i++ {
+		if code := track(); code != 404 {
+			t.Fatalf("wrong code %d: %d, want 404 (busy answers must not have counted)", i+1, code)
+		}
+	}
+	if code := track(); code != 429 {
+		t.Errorf("11th wrong code: %d, want 429", code)
+	}
+}
