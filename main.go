@@ -51,7 +51,8 @@ func main() {
 	db.ApplyMemoryLimit(os.Getenv)
 
 	hooks.Register(app)
-	guard.MustRegister(app, guard.Config{MFARoles: mfaRoles})
+	// client-filtered record lists may hold half the read connections
+	guard.MustRegister(app, guard.Config{MFARoles: mfaRoles, ListReads: max(1, db.MaxConns/2)})
 	clock := sla.NewClock()
 	engine := workflow.MustRegister(app, workflow.Config{Clock: clock})
 	sla.MustRegister(app, sla.Config{Clock: clock, Actions: engine})

@@ -11,6 +11,8 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
 
+	"siyang/internal/overload"
+
 	"siyang/hooks"
 )
 
@@ -78,7 +80,9 @@ func (p *plugin) codeLockMiddleware() *hook.Handler[*core.RequestEvent] {
 			if err != nil {
 				status = router.ToApiError(err).Status
 			}
-			if status == http.StatusNotFound {
+			// a "not found" that is really a busy database (PocketBase's
+			// record view answers its query deadline so) is not a guess
+			if status == http.StatusNotFound && !overload.Is(err) {
 				lockedIP := p.codeIP.fail(ip)
 				lockedTarget := p.codeTicket.fail(target)
 				if lockedIP || lockedTarget {

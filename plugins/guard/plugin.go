@@ -1,9 +1,11 @@
 // Package guard protects the platform against abuse: security headers on
 // every answer, Chinese answers (with Retry-After) from PocketBase's own
-// rate limiter, lockout of addresses and tickets after failed query-code
-// lookups, lockout of staff accounts after failed passwords, and the staff
-// MFA switch. The rate limiter's rules and the session lifetimes live in
-// the settings (migrations/1764900000_security_settings.go).
+// rate limiter, 503 系统繁忙 (with Retry-After) instead of PocketBase's 400
+// when the database cannot answer in time, turns for the record lists,
+// lockout of addresses and tickets after failed query-code lookups, lockout
+// of staff accounts after failed passwords, and the staff MFA switch. The
+// rate limiter's rules and the session lifetimes live in the settings
+// (migrations/1764900000_security_settings.go).
 package guard
 
 import (
@@ -56,6 +58,20 @@ type Config struct {
 	// config.js must be added to img-src here.
 	ContentSecurityPolicy string
 
+	// ListReads is how many requests to PocketBase's record list
+	// (GET /api/collections/{collection}/records) may read the database at
+	// once. A list's filter and sort come from the client, and one can scan
+	// a large table for seconds; without a bound, 16 such reads take all the
+	// read connections and every other request (an intake, a lookup, the
+	// workbench) waits behind them. Zero means 4 (half of dbtune's 8 read
+	// connections; main.go passes half of --db-max-conns); negative means no bound.
+	ListReads int
+
+	// ListReadWait is how long a list request waits for its turn before it
+	// is answered 503 系统繁忙 with Retry-After. Zero means 20 seconds (the
+	// pages give up after 30).
+	ListReadWait time.Duration
+
 	// Now is the clock of the lockouts; nil means time.Now.
 	Now func() time.Time
 }
@@ -63,6 +79,8 @@ type Config struct {
 type plugin struct {
 	app    core.App
 	config Config
+
+	listReads chan struct{} // a slot per record list reading the database; nil: no bound
 
 	codeIP     *counter // failed code lookups by client address
 	codeTicket *counter // failed code lookups by ticket / booking phone
@@ -102,6 +120,12 @@ func Register(app core.App, config Config) error {
 	if config.ContentSecurityPolicy == "" {
 		config.ContentSecurityPolicy = DefaultPagePolicy
 	}
+	if config.ListReads == 0 {
+		config.ListReads = 4
+	}
+	if config.ListReadWait <= 0 {
+		config.ListReadWait = 20 * time.Second
+	}
 	if config.Now == nil {
 		config.Now = time.Now
 	}
@@ -112,8 +136,15 @@ func Register(app core.App, config Config) error {
 		codeTicket: newCounter(config.CodeFailuresPerTicket, config.CodeWindow, config.CodeLockout, config.Now),
 		staff:      newCounter(config.StaffFailures, config.StaffWindow, config.StaffLockout, config.Now),
 	}
+	if config.ListReads > 0 {
+		p.listReads = make(chan struct{}, config.ListReads)
+	}
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		e.Router.Bind(p.headersMiddleware())
+		e.Router.Bind(p.busyMiddleware())
+		if p.listReads != nil {
+			e.Router.Bind(p.listReadsMiddleware())
+		}
 		e.Router.Bind(p.codeLockMiddleware())
 		return e.Next()
 	})

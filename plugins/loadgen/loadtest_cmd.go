@@ -21,6 +21,7 @@ type loadtestOptions struct {
 	url, addr, only, serveFlags string
 	serverBin                   string
 	pid, requests, mixed        int
+	slowReads                   int
 	clients, tickets            int
 	seed                        int64
 	startWait, rollupWait       time.Duration
@@ -53,6 +54,8 @@ func loadtestCommand(app core.App) *cobra.Command {
 	f.IntVar(&o.requests, "requests", 200, "requests per phase (one phase per request kind)")
 	f.IntVar(&o.mixed, "mixed", 2000, "requests of the final phase, all kinds in turn (0: none)")
 	f.IntVar(&o.clients, "clients", 16, "concurrent clients")
+	f.IntVar(&o.slowReads, "slow-reads", 0, "extra clients sending a slow public-list search (a whole-view scan) during every phase; "+
+		"their answers are counted, and every acknowledged intake is looked up afterwards")
 	f.StringVar(&o.only, "only", "", "run only the request kinds matching this regular expression, e.g. '^(queue|track)'")
 	f.Int64Var(&o.seed, "seed", 1, "the seed the folder was generated with (query codes derive from it)")
 	f.IntVar(&o.tickets, "tickets", 1000, "distinct seeded cases to track")
@@ -116,7 +119,7 @@ func runLoadtest(ctx context.Context, app core.App, o loadtestOptions, out io.Wr
 	if err != nil {
 		return err
 	}
-	load := LoadOptions{Only: only, Requests: o.requests, Mixed: o.mixed, Clients: o.clients}
+	load := LoadOptions{Only: only, Requests: o.requests, Mixed: o.mixed, Clients: o.clients, SlowReads: o.slowReads}
 	if mem != nil {
 		load.PID = mem.pid
 	}
@@ -142,6 +145,12 @@ type LoadOptions struct {
 	// GCLog is the server's log if it runs with GODEBUG=gctrace=1, for
 	// its Go heap per phase; empty: not reported.
 	GCLog string
+	// SlowReads is the number of extra clients sending a slow list read
+	// (slowReadPath) beside every phase, to see how the measured requests
+	// fare when scans hold the database; their answers are counted (a
+	// 503 系统繁忙 is expected, not a failure), and every intake
+	// acknowledged is looked up at the end. Zero: none.
+	SlowReads int
 }
 
 // Drive sends the hot requests to the server at base, one phase per kind
@@ -190,17 +199,40 @@ func Drive(ctx context.Context, base string, t *Target, o LoadOptions, out io.Wr
 			failed = fmt.Errorf("%s: %d of %d requests failed, first: %s", res.Name, res.Failed, res.Requests, res.FirstErr)
 		}
 	}
+	var slow []string
+	phase := func(name string, kinds []request, n int) {
+		var readers *slowReaders
+		if o.SlowReads > 0 {
+			readers = r.startSlowReads(ctx, o.SlowReads)
+		}
+		report(r.run(ctx, name, kinds, n))
+		if readers != nil {
+			slow = append(slow, fmt.Sprintf("- beside %s: %s", name, readers.finish()))
+		}
+	}
+	if o.SlowReads > 0 {
+		r.acked = &receipts{}
+	}
 	for _, q := range kinds {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		report(r.run(ctx, q.Name, []request{q}, o.Requests))
+		phase(q.Name, []request{q}, o.Requests)
 	}
 	if o.Mixed > 0 && ctx.Err() == nil {
-		report(r.run(ctx, "mixed (all kinds in turn)", kinds, o.Mixed))
+		phase("mixed (all kinds in turn)", kinds, o.Mixed)
 	}
 	if mem != nil {
 		fmt.Fprintf(out, "\npeak RSS of the server under load (highest phase): %s MB\n", mb(peak))
+	}
+	if o.SlowReads > 0 {
+		fmt.Fprintf(out, "\nslow reads (%d clients, a whole-view search each) answered:\n%s\n", o.SlowReads, strings.Join(slow, "\n"))
+		if found, total := r.acked.check(ctx, r); total > 0 {
+			fmt.Fprintf(out, "acknowledged intakes found afterwards by /api/track: %d of %d\n", found, total)
+			if found != total && failed == nil {
+				failed = fmt.Errorf("loadtest: %d acknowledged intakes not found", total-found)
+			}
+		}
 	}
 	return failed
 }

@@ -40,6 +40,7 @@ type loadRunner struct {
 	mem     *procMem // nil: the server's memory is not readable
 	gc      *gcTrace // nil: no gctrace log of the server
 	seq     atomic.Int64
+	acked   *receipts // nil: intakes' receipts are not kept
 }
 
 func newLoadRunner(base string, clients int, mem *procMem) *loadRunner {
@@ -156,10 +157,13 @@ func (r *loadRunner) do(q request, i int64) error {
 		return err
 	}
 	defer res.Body.Close()
-	msg, _ := io.ReadAll(io.LimitReader(res.Body, 300))
+	msg, _ := io.ReadAll(io.LimitReader(res.Body, 4096))
 	_, _ = io.Copy(io.Discard, res.Body)
 	if res.StatusCode >= 300 {
-		return fmt.Errorf("%s %s: %d %s", q.Method, path, res.StatusCode, msg)
+		return fmt.Errorf("%s %s: %d %s", q.Method, path, res.StatusCode, msg[:min(len(msg), 300)])
+	}
+	if res.StatusCode == http.StatusCreated && r.acked != nil {
+		r.acked.add(msg)
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http/httptest"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -66,5 +67,35 @@ func TestLoadtestDrivesEveryHotRequest(t *testing.T) {
 	}
 	if !strings.Contains(report, "peak RSS of the server under load") || strings.Contains(report, "| 0 | —") {
 		t.Errorf("memory not reported:\n%s", report)
+	}
+}
+
+// With slow reads beside the phases, their answers are counted per phase
+// and every intake acknowledged is looked up afterwards with its query code.
+func TestLoadtestSlowReadsBeside(t *testing.T) {
+	env, _ := seeded(t, 300)
+	if err := loadgen.DisableRateLimits(env.App); err != nil {
+		t.Fatal(err)
+	}
+	target, err := loadgen.FindTarget(env.App, 7, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	server := httptest.NewServer(env.Handler(t))
+	defer server.Close()
+
+	var out strings.Builder
+	err = loadgen.Drive(context.Background(), server.URL, target, loadgen.LoadOptions{
+		Only: regexp.MustCompile(`^(intake|track)$`), Requests: 20, Mixed: 20, Clients: 4, SlowReads: 2,
+	}, &out)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	report := out.String()
+	for _, line := range []string{"- beside intake: 200 ×", "- beside track: 200 ×", "- beside mixed",
+		"acknowledged intakes found afterwards by /api/track: 30 of 30"} {
+		if !strings.Contains(report, line) {
+			t.Errorf("no %q in the report:\n%s", line, report)
+		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/search"
 
+	"siyang/internal/overload"
 	"siyang/plugins/workflow"
 )
 
@@ -159,7 +160,7 @@ func (p *plugin) handlePublicCount(e *core.RequestEvent) error {
 		// visitor's filter. The filter is not logged (it may hold a
 		// searched phrase).
 		e.App.Logger().Error("public count failed", "error", err.Error())
-		return e.Error(http.StatusServiceUnavailable, "暂时无法统计，请稍后再试", nil)
+		return overload.Answer(e, "暂时无法统计，请稍后再试", nil)
 	}
 	return e.JSON(http.StatusOK, map[string]any{"totalItems": n, "exact": exact})
 }
