@@ -59,6 +59,10 @@ type plugin struct {
 	publicCounts *publicCounts
 	// publicPages keeps the public list's hot pages (publicpages.go).
 	publicPages *publicPages
+	// searchPages keeps the keyword search's first pages apart from them,
+	// so that the backfill's batches (which change only what a search
+	// finds) and new words (which fill the cache) leave the list's alone.
+	searchPages *publicPages
 	// searchWindow keeps where keyword searches start (searchwindow.go).
 	searchWindow searchWindow
 }
@@ -96,6 +100,7 @@ func Register(app core.App, config Config) error {
 	}
 	p := &plugin{app: app, config: config, publicCounts: newPublicCounts()}
 	p.publicPages = newPublicPages(p.now)
+	p.searchPages = newPublicPages(p.now)
 
 	bindArticles(app, config.Now)
 	bindSlotGuards(app)

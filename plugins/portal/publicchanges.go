@@ -64,6 +64,7 @@ func (p *plugin) bindPublicChanges(app core.App) {
 	changed := func() {
 		p.publicCounts.changed()
 		p.publicPages.changed()
+		p.searchPages.changed()
 	}
 	var stale sync.Map // *core.Record → the stored row says the update changes the view
 	app.OnRecordUpdate("appeals").BindFunc(func(e *core.RecordEvent) error {

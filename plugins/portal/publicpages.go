@@ -55,9 +55,10 @@ const publicPageHot = 3
 const publicPagesPath = "/api/collections/public_appeals/records"
 
 // publicSearchPath is the keyword search of the public appeals
-// (search.go): its first pages are kept the same way, and emptied by the
-// same changes (every change of the keyword index is one of them; the
-// backfill empties the cache after each batch).
+// (search.go): its first pages are kept the same way, in a cache of their
+// own (plugin.searchPages), emptied by the same changes (every change of
+// the keyword index is one of them) and after each backfill batch, which
+// leaves the public list's kept pages alone.
 const publicSearchPath = "/api/portal/public-appeals/search"
 
 // publicPageParams are, per kept path, the query parameters a kept page
@@ -187,7 +188,11 @@ func (p *plugin) publicPagesMiddleware() *hook.Handler[*core.RequestEvent] {
 			if !ok {
 				return e.Next()
 			}
-			page, owner := p.publicPages.begin(key)
+			pages := p.publicPages
+			if e.Request.URL.Path == publicSearchPath {
+				pages = p.searchPages
+			}
+			page, owner := pages.begin(key)
 			if !owner {
 				if page.body == nil {
 					return e.Next()
@@ -201,7 +206,7 @@ func (p *plugin) publicPagesMiddleware() *hook.Handler[*core.RequestEvent] {
 			// outside this middleware) must still wake the waiting readers
 			defer func() {
 				e.Response = tee.ResponseWriter
-				p.publicPages.finish(key, page, body, tee.Header().Get("Content-Type"))
+				pages.finish(key, page, body, tee.Header().Get("Content-Type"))
 			}()
 			err := e.Next()
 			if err == nil && tee.status == http.StatusOK && !tee.over {
