@@ -174,6 +174,130 @@ func BenchmarkIndexAudit(b *testing.B) {
 		b.Log(line)
 	}
 	b.Logf("%d of %d plans change without %v", changed, len(stmts), drop)
+
+}
+
+// BenchmarkIndexWrites is the write cost alone of the indexes named in
+// INDEX_AUDIT_DROP, on two copies of LOADGEN_DIR's database as seeded (one
+// as it is, one without those indexes): an appeal inserted and taken
+// through accept, dispatch and sign (writeLoop), alternately on the two
+// copies, three rounds.
+func BenchmarkIndexWrites(b *testing.B) {
+	dir, drop := os.Getenv("LOADGEN_DIR"), os.Getenv("INDEX_AUDIT_DROP")
+	if dir == "" || drop == "" {
+		b.Skip("LOADGEN_DIR (a folder filled by siyang seed) and INDEX_AUDIT_DROP are needed")
+	}
+	tmp := b.TempDir()
+	dbs := map[string]*sql.DB{}
+	for _, side := range []string{"with", "without"} {
+		path := filepath.Join(tmp, side+".db")
+		copyFile(b, filepath.Join(dir, "data.db"), path)
+		if _, err := os.Stat(filepath.Join(dir, "data.db-wal")); err == nil {
+			copyFile(b, filepath.Join(dir, "data.db-wal"), path+"-wal")
+		}
+		db, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)")
+		if err != nil {
+			b.Fatal(err)
+		}
+		db.SetMaxOpenConns(1)
+		defer db.Close()
+		dbs[side] = db
+	}
+	for _, name := range strings.Split(drop, ",") {
+		if _, err := dbs["without"].Exec("DROP INDEX IF EXISTS " + strings.TrimSpace(name)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for round := 0; round < 3; round++ {
+		for _, side := range []string{"with", "without"} {
+			b.Run(side, func(b *testing.B) { writeLoop(b, dbs[side]) })
+		}
+	}
+}
+
+// writeLoop inserts b.N appeals into db as copies of its newest submitted
+// one and moves each through the first steps of the workflow.
+func writeLoop(b *testing.B, db *sql.DB) {
+	var template int64
+	if err := db.QueryRow("SELECT rowid FROM appeals WHERE status = 'submitted' ORDER BY created DESC LIMIT 1").Scan(&template); err != nil {
+		b.Fatal(err)
+	}
+	var lead string
+	if err := db.QueryRow("SELECT id FROM departments LIMIT 1").Scan(&lead); err != nil {
+		b.Fatal(err)
+	}
+	rows, err := db.Query("SELECT name FROM pragma_table_info('appeals')")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var cols, values []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			b.Fatal(err)
+		}
+		v := c
+		switch c {
+		case "id", "ticket":
+			v = "?"
+		case "created", "updated":
+			v = "strftime('%Y-%m-%d %H:%M:%fZ')"
+		}
+		cols, values = append(cols, `"`+c+`"`), append(values, v)
+	}
+	rows.Close()
+	insert := "INSERT INTO appeals (" + strings.Join(cols, ",") + ") SELECT " + strings.Join(values, ",") + " FROM appeals WHERE rowid = ?"
+	steps := []string{
+		"UPDATE appeals SET status = 'accepted', accepted_at = strftime('%Y-%m-%d %H:%M:%fZ'), updated = strftime('%Y-%m-%d %H:%M:%fZ') WHERE id = ?",
+		"UPDATE appeals SET status = 'dispatched', lead_department = '" + lead + "', dispatched_at = strftime('%Y-%m-%d %H:%M:%fZ'), due_finish = '2099-01-01 00:00:00.000Z', sla_due_at = '2099-01-01 00:00:00.000Z', next_sla_at = '2099-01-01 00:00:00.000Z', updated = strftime('%Y-%m-%d %H:%M:%fZ') WHERE id = ?",
+		"UPDATE appeals SET status = 'handling', updated = strftime('%Y-%m-%d %H:%M:%fZ') WHERE id = ?",
+	}
+	// The WAL's growth is what the commits wrote (every page an index
+	// entry changed is written whole): no automatic checkpoint during the
+	// loop, one at the end to empty it again.
+	if _, err := db.Exec("PRAGMA wal_autocheckpoint = 0"); err != nil {
+		b.Fatal(err)
+	}
+	wal := func() int64 {
+		var path string
+		if err := db.QueryRow("SELECT file FROM pragma_database_list WHERE name = 'main'").Scan(&path); err != nil {
+			b.Fatal(err)
+		}
+		st, err := os.Stat(path + "-wal")
+		if err != nil {
+			return 0
+		}
+		return st.Size()
+	}
+	if _, err := db.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		b.Fatal(err)
+	}
+	cpu := cpuTime()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		id := fmt.Sprintf("ix%013d", time.Now().UnixNano()%1e13)
+		tx, err := db.Begin()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := tx.Exec(insert, id, "T"+id, template); err != nil {
+			b.Fatal(err)
+		}
+		for _, step := range steps {
+			if _, err := tx.Exec(step, id); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64(wal())/1024/float64(b.N), "wal-KB/op")
+	if _, err := db.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		b.Fatal(err)
+	}
 }
 
 // plannable is whether q is a statement whose plan can name an index.
