@@ -68,3 +68,41 @@ func TestLatestReplies(t *testing.T) {
 		},
 	})
 }
+
+// TestLatestRepliesFollowChanges: the home page's 最新答复 is kept between
+// reads, and the next read after a new approved reply, or after a case is
+// made 保密, shows the change.
+func TestLatestRepliesFollowChanges(t *testing.T) {
+	env := testenv.New(t)
+	first := env.Reach(t, workflow.Closed)
+	ids := func() []string {
+		t.Helper()
+		r := env.Call(t, "GET", "/api/portal/latest-replies?perPage=5", nil, nil)
+		var l publicList
+		r.JSON(t, &l)
+		var out []string
+		for _, it := range l.Items {
+			out = append(out, it.ID)
+		}
+		return out
+	}
+	if got := ids(); len(got) != 1 || got[0] != first.Id {
+		t.Fatalf("before: %v", got)
+	}
+	ids() // kept now
+	second := env.Reach(t, workflow.Closed)
+	if got := ids(); len(got) != 2 || got[0] != second.Id {
+		t.Fatalf("after a new reply: %v, want %s first", got, second.Id)
+	}
+	rec, err := env.App.FindRecordById("appeals", second.Id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.Set("confidential", true)
+	if err := env.App.Save(rec); err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(); len(got) != 1 || got[0] != first.Id {
+		t.Fatalf("after 保密: %v, want only %s", got, first.Id)
+	}
+}

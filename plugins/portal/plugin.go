@@ -124,7 +124,7 @@ func Register(app core.App, config Config) error {
 		e.Router.GET("/api/portal/public-appeals/count", p.handlePublicCount)
 		e.Router.GET("/api/portal/public-appeals/search-window", p.handleSearchWindow)
 		e.Router.GET("/api/portal/public-appeals/search", p.handleSearch)
-		e.Router.GET("/api/portal/latest-replies", p.handleLatestReplies)
+		e.Router.GET(latestRepliesPath, p.handleLatestReplies)
 		e.Router.Bind(p.publicPagesMiddleware())
 		if err := p.startBackfill(e.App); err != nil {
 			return err

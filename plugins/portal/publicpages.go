@@ -54,6 +54,11 @@ const publicPageHot = 3
 // publicPagesPath is the record list of the public view.
 const publicPagesPath = "/api/collections/public_appeals/records"
 
+// latestRepliesPath is the home page's 最新答复 (latestreplies.go): the
+// page every visitor opens first, emptied by the same changes (a reply,
+// or a case's replied_at or publicity).
+const latestRepliesPath = "/api/portal/latest-replies"
+
 // publicSearchPath is the keyword search of the public appeals
 // (search.go): its first pages are kept the same way, in a cache of their
 // own (plugin.searchPages), emptied by the same changes (every change of
@@ -67,6 +72,7 @@ var publicPageParams = map[string]map[string]bool{
 	publicPagesPath: {
 		"page": true, "perPage": true, "sort": true, "filter": true, "expand": true, "fields": true, "skipTotal": true,
 	},
+	latestRepliesPath: {"perPage": true, "expand": true, "fields": true},
 	publicSearchPath: {
 		"q": true, "page": true, "perPage": true, "expand": true, "fields": true,
 		"category": true, "region": true, "status": true, "since": true,
