@@ -50,6 +50,13 @@ func hotRequests(t *Target) []request {
 		get("public/count", "/api/portal/public-appeals/count?filter=", ""),
 		get("public/category", public+"&filter="+cat, ""),
 		get("public/category/count", "/api/portal/public-appeals/count?filter="+cat, ""),
+		get("public/home-replies", "/api/portal/latest-replies?perPage=5&expand=category,region", ""),
+		// keyword search as search.js asks: a common word again and again,
+		// and a new word each time (found nowhere: no kept page helps)
+		get("public/search/hit", "/api/portal/public-appeals/search?q="+url.QueryEscape("路灯"), ""),
+		{Name: "public/search/miss", Method: "GET", Path: func(i int64) string {
+			return "/api/portal/public-appeals/search?q=" + url.QueryEscape(fmt.Sprintf("无此词%d", i))
+		}},
 		{Name: "track", Method: "POST", Path: func(int64) string { return "/api/track" }, Body: func(i int64) []byte {
 			tk := t.Tickets[i%int64(len(t.Tickets))]
 			data, _ := json.Marshal(map[string]string{"ticket": tk, "query_code": QueryCode(t.Seed, tk)})
