@@ -58,9 +58,22 @@ func (p *plugin) handleLatestReplies(e *core.RequestEvent) error {
 	if err := rows.Close(); err != nil {
 		return err
 	}
-	found, err := e.App.FindRecordsByIds("public_appeals", ids)
+	items, err := publicRecordsInOrder(e, ids)
 	if err != nil {
 		return err
+	}
+	// a list result, so that `fields` picks inside the items as it does
+	// for the public list (totals are not counted, as with skipTotal)
+	return e.JSON(http.StatusOK, &search.Result{Page: 1, PerPage: perPage, TotalItems: -1, TotalPages: -1, Items: items})
+}
+
+// publicRecordsInOrder answers the public_appeals records of ids in the
+// order of ids (an appeal no longer public is left out), enriched for the
+// requester as PocketBase's list enriches them (expand, fields, hidden).
+func publicRecordsInOrder(e *core.RequestEvent, ids []string) ([]*core.Record, error) {
+	found, err := e.App.FindRecordsByIds("public_appeals", ids)
+	if err != nil {
+		return nil, err
 	}
 	byID := make(map[string]*core.Record, len(found))
 	for _, r := range found {
@@ -73,9 +86,7 @@ func (p *plugin) handleLatestReplies(e *core.RequestEvent) error {
 		}
 	}
 	if err := apis.EnrichRecords(e, items); err != nil {
-		return err
+		return nil, err
 	}
-	// a list result, so that `fields` picks inside the items as it does
-	// for the public list (totals are not counted, as with skipTotal)
-	return e.JSON(http.StatusOK, &search.Result{Page: 1, PerPage: perPage, TotalItems: -1, TotalPages: -1, Items: items})
+	return items, nil
 }

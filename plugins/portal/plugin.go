@@ -10,6 +10,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"siyang/internal/keptpages"
 	"siyang/internal/timer"
 	"siyang/plugins/workflow"
 )
@@ -58,11 +59,11 @@ type plugin struct {
 	// publicCounts keeps the public list's totals (publiccount.go).
 	publicCounts *publicCounts
 	// publicPages keeps the public list's hot pages (publicpages.go).
-	publicPages *publicPages
+	publicPages *keptpages.Cache
 	// searchPages keeps the keyword search's first pages apart from them,
 	// so that the backfill's batches (which change only what a search
 	// finds) and new words (which fill the cache) leave the list's alone.
-	searchPages *publicPages
+	searchPages *keptpages.Cache
 	// searchWindow keeps where keyword searches start (searchwindow.go).
 	searchWindow searchWindow
 }
@@ -99,8 +100,8 @@ func Register(app core.App, config Config) error {
 		config.BackfillPause = 0
 	}
 	p := &plugin{app: app, config: config, publicCounts: newPublicCounts()}
-	p.publicPages = newPublicPages(p.now)
-	p.searchPages = newPublicPages(p.now)
+	p.publicPages = keptpages.New(publicPageMaxAge, publicPageMaxBytes, p.now)
+	p.searchPages = keptpages.New(publicPageMaxAge, publicPageMaxBytes, p.now)
 
 	bindArticles(app, config.Now)
 	bindSlotGuards(app)

@@ -63,8 +63,8 @@ func storedAppeal(app core.App, id string) (*core.Record, error) {
 func (p *plugin) bindPublicChanges(app core.App) {
 	changed := func() {
 		p.publicCounts.changed()
-		p.publicPages.changed()
-		p.searchPages.changed()
+		p.publicPages.Changed()
+		p.searchPages.Changed()
 	}
 	var stale sync.Map // *core.Record → the stored row says the update changes the view
 	app.OnRecordUpdate("appeals").BindFunc(func(e *core.RecordEvent) error {

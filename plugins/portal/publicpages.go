@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -83,74 +82,6 @@ var publicPageParams = map[string]map[string]bool{
 // collections' changes empty the cache.
 var publicPageExpand = map[string]bool{"category": true, "region": true, "lead_department": true}
 
-type publicPages struct {
-	mu      sync.Mutex
-	gen     uint64 // bumped by every change that can alter a page
-	entries map[string]*publicPage
-	bytes   int
-	now     func() time.Time
-}
-
-type publicPage struct {
-	gen         uint64 // the generation the page was read at
-	at          time.Time
-	ready       chan struct{} // closed once the first reader has the answer
-	body        []byte        // nil: the answer was not a kept 200
-	contentType string
-}
-
-func newPublicPages(now func() time.Time) *publicPages {
-	return &publicPages{entries: map[string]*publicPage{}, now: now}
-}
-
-// changed empties the cache.
-func (c *publicPages) changed() {
-	c.mu.Lock()
-	c.gen++
-	c.entries = map[string]*publicPage{}
-	c.bytes = 0
-	c.mu.Unlock()
-}
-
-// begin answers the kept page for key, or a new entry that the caller
-// must fill (owner true). Readers that come while the owner reads wait for
-// its answer instead of reading the same page again.
-func (c *publicPages) begin(key string) (page *publicPage, owner bool) {
-	c.mu.Lock()
-	e := c.entries[key]
-	if e != nil && e.gen == c.gen && c.now().Sub(e.at) < publicPageMaxAge {
-		c.mu.Unlock()
-		<-e.ready
-		return e, false
-	}
-	e = &publicPage{gen: c.gen, at: c.now(), ready: make(chan struct{})}
-	c.entries[key] = e
-	c.mu.Unlock()
-	return e, true
-}
-
-// finish records the owner's answer (body nil: not kept) and wakes the
-// readers waiting for it. A page read before a change is handed to those
-// readers (they asked before it) but not kept.
-func (c *publicPages) finish(key string, e *publicPage, body []byte, contentType string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e.body, e.contentType = body, contentType
-	close(e.ready)
-	if c.entries[key] != e {
-		return
-	}
-	if body == nil || e.gen != c.gen {
-		delete(c.entries, key)
-		return
-	}
-	c.bytes += len(body)
-	if c.bytes > publicPageMaxBytes {
-		c.entries = map[string]*publicPage{key: e}
-		c.bytes = len(body)
-	}
-}
-
 // publicPageKey answers the cache key of a request for the public list, or
 // false when the request is not one that is kept.
 func publicPageKey(r *http.Request) (string, bool) {
@@ -198,12 +129,12 @@ func (p *plugin) publicPagesMiddleware() *hook.Handler[*core.RequestEvent] {
 			if e.Request.URL.Path == publicSearchPath {
 				pages = p.searchPages
 			}
-			page, owner := pages.begin(key)
+			page, owner := pages.Begin(key)
 			if !owner {
-				if page.body == nil {
+				if page.Body == nil {
 					return e.Next()
 				}
-				return e.Blob(http.StatusOK, page.contentType, page.body)
+				return e.Blob(http.StatusOK, page.ContentType, page.Body)
 			}
 			tee := &teeWriter{ResponseWriter: e.Response}
 			e.Response = tee
@@ -212,7 +143,7 @@ func (p *plugin) publicPagesMiddleware() *hook.Handler[*core.RequestEvent] {
 			// outside this middleware) must still wake the waiting readers
 			defer func() {
 				e.Response = tee.ResponseWriter
-				pages.finish(key, page, body, tee.Header().Get("Content-Type"))
+				pages.Finish(key, page, body, tee.Header().Get("Content-Type"))
 			}()
 			err := e.Next()
 			if err == nil && tee.status == http.StatusOK && !tee.over {

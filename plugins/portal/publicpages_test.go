@@ -56,45 +56,6 @@ func TestPublicPageKey(t *testing.T) {
 	}
 }
 
-// TestPublicPagesShareOneRead: readers that come while a page is read
-// wait for that read; a page read across a change is not kept.
-func TestPublicPagesShareOneRead(t *testing.T) {
-	now := time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC)
-	c := newPublicPages(func() time.Time { return now })
-	e, owner := c.begin("k")
-	if !owner {
-		t.Fatal("the first reader does not read")
-	}
-	got := make(chan *publicPage)
-	go func() {
-		p, owner := c.begin("k")
-		if owner {
-			p = nil
-		}
-		got <- p
-	}()
-	time.Sleep(10 * time.Millisecond)
-	c.finish("k", e, []byte(`{"items":[{"id":"a1"}]}`), "application/json")
-	if p := <-got; p == nil || string(p.body) != `{"items":[{"id":"a1"}]}` {
-		t.Fatalf("the second reader read again or got %v", p)
-	}
-
-	e, owner = c.begin("j")
-	c.changed()
-	c.finish("j", e, []byte(`{"items":[]}`), "application/json")
-	if _, owner := c.begin("j"); !owner {
-		t.Error("a page read across a change was kept")
-	}
-	if _, owner := c.begin("k"); !owner {
-		t.Error("a change did not empty the cache")
-	}
-	now = now.Add(2 * publicPageMaxAge)
-	if _, owner := c.begin("j"); !owner {
-		t.Error("a page older than the safety age was answered")
-	}
-}
-
-// TestSearchSince: the window starts at the start of the day of the
 // SearchWindow-th newest public appeal, and is kept for an hour.
 func TestSearchSince(t *testing.T) {
 	app, err := tests.NewTestApp()

@@ -7,7 +7,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/pocketbase/dbx"
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
 	"siyang/plugins/workflow"
@@ -138,20 +137,7 @@ func (p *plugin) handleSearch(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	found, err := e.App.FindRecordsByIds("public_appeals", ids)
-	if err != nil {
-		return err
-	}
-	byID := make(map[string]*core.Record, len(found))
-	for _, r := range found {
-		byID[r.Id] = r
-	}
-	for _, id := range ids {
-		if r := byID[id]; r != nil {
-			answer.Items = append(answer.Items, r)
-		}
-	}
-	if err := apis.EnrichRecords(e, answer.Items); err != nil {
+	if answer.Items, err = publicRecordsInOrder(e, ids); err != nil {
 		return err
 	}
 	return e.JSON(http.StatusOK, answer)

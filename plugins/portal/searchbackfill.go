@@ -156,7 +156,7 @@ func (p *plugin) startBackfill(app core.App) error {
 	go func() {
 		started := time.Now()
 		app.Logger().Info("portal: indexing the public appeals for keyword search", "from", state.CoveredFrom)
-		if err := backfill(ctx, app, p.config.BackfillPause, p.searchPages.changed); err != nil {
+		if err := backfill(ctx, app, p.config.BackfillPause, p.searchPages.Changed); err != nil {
 			app.Logger().Error("portal: the keyword index backfill stopped; it resumes at the next start", "error", err)
 			return
 		}

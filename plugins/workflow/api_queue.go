@@ -186,15 +186,15 @@ func (p *plugin) handleQueue(e *core.RequestEvent) error {
 		}
 		return e.Blob(http.StatusOK, "application/json", body)
 	}
-	page, owner := p.queuePages.begin(key)
-	if !owner && page.body != nil {
-		return e.Blob(http.StatusOK, "application/json", page.body)
+	page, owner := p.queuePages.Begin(key)
+	if !owner && page.Body != nil {
+		return e.Blob(http.StatusOK, "application/json", page.Body)
 	}
 	var body []byte
 	if owner {
 		// deferred: a panic further down (recovered by PocketBase) must
 		// still wake the readers waiting for this page
-		defer func() { p.queuePages.finish(key, page, body) }()
+		defer func() { p.queuePages.Finish(key, page, body, "application/json") }()
 	}
 	body, err := readQueue(e.Request.Context(), e.App, dept, name, view, after, perPage)
 	if err != nil {

@@ -8,6 +8,8 @@ import (
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+
+	"siyang/internal/keptpages"
 )
 
 // Config configures the workflow plugin.
@@ -30,7 +32,7 @@ type plugin struct {
 	engine *Engine
 	// queuePages keeps the first pages of the departments' queues
 	// (queuepages.go; emptied by queuechanges.go).
-	queuePages *queuePages
+	queuePages *keptpages.Cache
 	// queueAuth keeps the staff record of a queue request's token
 	// (queueauth.go, emptied there).
 	queueAuth *queueAuth
@@ -57,7 +59,7 @@ func Register(app core.App, config Config) (*Engine, error) {
 	}
 	// wall-clock: the page age bounds writes the hooks do not see, which
 	// happen on the real clock whatever the platform's (tests move it)
-	p.queuePages = newQueuePages(time.Now)
+	p.queuePages = keptpages.New(queuePageMaxAge, queuePageMaxBytes, time.Now)
 	p.bindQueueChanges(app)
 	p.queueAuth = newQueueAuth()
 	p.bindQueueAuthChanges(app)

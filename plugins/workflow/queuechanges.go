@@ -56,7 +56,7 @@ func onQueue(r *core.Record) bool {
 // client before the pages are dropped. Intake saves none of them.
 func (p *plugin) bindQueueChanges(app core.App) {
 	changed := func(e *core.RecordEvent) error {
-		p.queuePages.changed()
+		p.queuePages.Changed()
 		return e.Next()
 	}
 	always := []string{"assignments", "categories", "replies", "extensions", "callbacks"}
@@ -83,7 +83,7 @@ func (p *plugin) bindQueueChanges(app core.App) {
 	app.OnRecordAfterUpdateSuccess("appeals").BindFunc(func(e *core.RecordEvent) error {
 		_, wasStale := stale.LoadAndDelete(e.Record)
 		if wasStale || onQueue(e.Record) || onQueue(e.Record.Original()) {
-			p.queuePages.changed()
+			p.queuePages.Changed()
 		}
 		return e.Next()
 	})

@@ -3,7 +3,6 @@ package workflow
 import (
 	"net/url"
 	"strconv"
-	"sync"
 	"time"
 )
 
@@ -44,74 +43,6 @@ const queuePageMaxBytes = 16 << 20
 // with any other (e.g. PocketBase's "fields") is answered from the
 // database.
 var queuePageParams = map[string]bool{"view": true, "perPage": true, "cursor": true, "department": true}
-
-type queuePages struct {
-	mu      sync.Mutex
-	gen     uint64 // bumped by every change that can alter a page
-	entries map[string]*queuePage
-	bytes   int
-	now     func() time.Time
-}
-
-type queuePage struct {
-	gen   uint64 // the generation the page was read at
-	at    time.Time
-	ready chan struct{} // closed once the first reader has the answer
-	body  []byte        // nil: the reader failed, nothing kept
-}
-
-func newQueuePages(now func() time.Time) *queuePages {
-	return &queuePages{entries: map[string]*queuePage{}, now: now}
-}
-
-// changed empties the cache.
-func (c *queuePages) changed() {
-	c.mu.Lock()
-	c.gen++
-	c.entries = map[string]*queuePage{}
-	c.bytes = 0
-	c.mu.Unlock()
-}
-
-// begin answers the kept page for key, or a new entry that the caller
-// must fill (owner true). Readers that come while the owner reads wait for
-// its answer instead of reading the same page again.
-func (c *queuePages) begin(key string) (page *queuePage, owner bool) {
-	c.mu.Lock()
-	e := c.entries[key]
-	if e != nil && e.gen == c.gen && c.now().Sub(e.at) < queuePageMaxAge {
-		c.mu.Unlock()
-		<-e.ready
-		return e, false
-	}
-	e = &queuePage{gen: c.gen, at: c.now(), ready: make(chan struct{})}
-	c.entries[key] = e
-	c.mu.Unlock()
-	return e, true
-}
-
-// finish records the owner's answer (nil: not kept) and wakes the readers
-// waiting for it. A page read before a change is handed to those readers
-// (they asked before the change was committed, or while it was) but not
-// kept.
-func (c *queuePages) finish(key string, e *queuePage, body []byte) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e.body = body
-	close(e.ready)
-	if c.entries[key] != e {
-		return
-	}
-	if body == nil || e.gen != c.gen {
-		delete(c.entries, key)
-		return
-	}
-	c.bytes += len(body)
-	if c.bytes > queuePageMaxBytes {
-		c.entries = map[string]*queuePage{key: e}
-		c.bytes = len(body)
-	}
-}
 
 // queuePageKey answers the cache key of a queue request already checked
 // (department, view and page size resolved), or false when the request is
