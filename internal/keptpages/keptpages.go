@@ -8,6 +8,7 @@
 package keptpages
 
 import (
+	"strings"
 	"sync"
 	"time"
 )
@@ -49,6 +50,21 @@ func (c *Cache) Changed() {
 	c.gen++
 	c.entries = map[string]*Page{}
 	c.bytes = 0
+	c.mu.Unlock()
+}
+
+// ChangedPrefix drops the answers whose key starts with prefix (e.g. one
+// department's pages) and leaves the others; an answer of such a key being
+// read now is handed to its waiting readers but not kept (Finish finds
+// its entry gone).
+func (c *Cache) ChangedPrefix(prefix string) {
+	c.mu.Lock()
+	for key, e := range c.entries {
+		if strings.HasPrefix(key, prefix) {
+			delete(c.entries, key)
+			c.bytes -= len(e.Body)
+		}
+	}
 	c.mu.Unlock()
 }
 

@@ -44,3 +44,26 @@ func TestReadersShareOneRead(t *testing.T) {
 }
 
 // TestSearchSince: the window starts at the start of the day of the
+
+// TestChangedPrefix: dropping one prefix (one department's pages) leaves
+// the other answers kept, and an answer of that prefix read across the
+// drop is not kept.
+func TestChangedPrefix(t *testing.T) {
+	c := New(time.Minute, 1<<20, time.Now)
+	for _, key := range []string{"A\x00todo", "C\x00todo"} {
+		e, _ := c.Begin(key)
+		c.Finish(key, e, []byte(key), "application/json")
+	}
+	inFlight, _ := c.Begin("A\x00done")
+	c.ChangedPrefix("A\x00")
+	c.Finish("A\x00done", inFlight, []byte("old"), "application/json")
+	if _, owner := c.Begin("A\x00todo"); !owner {
+		t.Error("A's page was kept after A changed")
+	}
+	if _, owner := c.Begin("A\x00done"); !owner {
+		t.Error("A's page read across the change was kept")
+	}
+	if p, owner := c.Begin("C\x00todo"); owner || string(p.Body) != "C\x00todo" {
+		t.Error("C's page was dropped by A's change")
+	}
+}

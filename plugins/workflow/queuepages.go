@@ -15,12 +15,14 @@ import (
 // answered again, byte for byte, until something it shows can have
 // changed.
 //
-// What empties the cache (queuechanges.go): any created, updated or
-// deleted task (assignments: a dispatch, a sign-for, a reply, a review, a
-// closure, a deadline extension, a task moved to another department); any
-// updated or deleted appeal that is or was in a state a queue shows (its
-// listed columns, SLA state, deadlines, counts of 催办/督办); any change of
-// a category (the rows carry its name). Changes that bypass the record
+// What drops pages (queuechanges.go), per department: a created, updated
+// or deleted task (assignments: a dispatch, a sign-for, a reply, a review,
+// a closure, a deadline extension, a task moved to another department)
+// drops its department's pages and its former department's; an updated
+// appeal that is or was in a state a queue shows (its listed columns, SLA
+// state, deadlines, counts of 催办/督办), or a reply, extension request or
+// callback, drops the pages of every department with a task on the case.
+// A category change or a deleted appeal empties the whole cache. Changes that bypass the record
 // hooks (plain SQL, another process writing the database) are seen after
 // queuePageMaxAge.
 //
