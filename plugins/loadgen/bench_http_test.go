@@ -80,6 +80,7 @@ func scaleEnv(b *testing.B) (*testenv.Env, int) {
 //	intake              POST /api/appeals              | bare: POST a record
 //	queue/100, /30      GET /api/workbench/queue       | bare: indexed filter + sort, same page size
 //	queue/100/read, ... the same page, never a kept one |
+//	queue/30/beside-actions the kept page while other departments act |
 //	queue-records/30    the generic record list before | (the same bare line)
 //	public              public_appeals, newest 10      | bare: newest 10 (both skipTotal)
 //	public/count        the list's kept total          |
@@ -145,6 +146,31 @@ func BenchmarkAtScale(b *testing.B) {
 		run(fmt.Sprintf("queue/%d/read", per), func(int64) (int, error) {
 			return c.do("GET", fmt.Sprintf("/api/workbench/queue?view=todo&perPage=%d&cursor=%s", per, early), nil, token)
 		})
+	}
+	// The same first page while other departments' cases are urged (催办)
+	// by the supervisor, one action per 10 reads (sent beside the reads, its
+	// CPU counted in the line's): a megacity's stream of actions, which a
+	// department's kept pages should outlive when the actions are not its.
+	others := openCasesOutside(b, env, handler.GetString("department"), 500)
+	urge := testenv.Token(b, central)
+	for _, per := range []int{30} {
+		var actions sync.WaitGroup
+		var urged, failed atomic.Int64
+		run(fmt.Sprintf("queue/%d/beside-actions", per), func(i int64) (int, error) {
+			if i%10 == 0 {
+				actions.Add(1)
+				go func() {
+					defer actions.Done()
+					if _, err := c.do("POST", "/api/appeals/"+others[i/10%int64(len(others))]+"/actions/urge", map[string]any{"note": "请加快办理"}, urge); err != nil {
+						failed.Add(1)
+					}
+					urged.Add(1)
+				}()
+			}
+			return c.do("GET", fmt.Sprintf("/api/workbench/queue?view=todo&perPage=%d", per), nil, token)
+		})
+		actions.Wait()
+		b.Logf("queue/%d/beside-actions: %d cases urged, %d failed", per, urged.Load(), failed.Load())
 	}
 	// The generic record list the workbench used before, for comparison.
 	open := url.QueryEscape(`status = "dispatched" || status = "handling" || status = "suspended"`)
@@ -479,6 +505,18 @@ func busiestHandler(b *testing.B, env *testenv.Env) *core.Record {
 		b.Fatal(err)
 	}
 	return env.Staff(b, "handler", dept)
+}
+
+// openCasesOutside answers up to n cases being handled (催办 is allowed)
+// whose lead department is not dept.
+func openCasesOutside(b *testing.B, env *testenv.Env, dept string, n int) []string {
+	var ids []string
+	err := env.App.DB().NewQuery(`SELECT id FROM appeals WHERE status IN ('dispatched','handling')
+		AND lead_department != {:d} ORDER BY created DESC LIMIT {:n}`).Bind(dbx.Params{"d": dept, "n": n}).Column(&ids)
+	if err != nil || len(ids) == 0 {
+		b.Fatalf("no open cases outside %s: %v", dept, err)
+	}
+	return ids
 }
 
 // busiestCategory is the category with the most appeals.
