@@ -13,7 +13,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -186,7 +185,7 @@ func BenchmarkStat4(b *testing.B) {
 			if name == "stat1-only" {
 				path = without
 			}
-			start, cpu := time.Now(), cpuTime()
+			start, cpu := time.Now(), processCPU()
 			for i := 0; i < 10; i++ {
 				db := open(path)
 				var n int
@@ -196,7 +195,7 @@ func BenchmarkStat4(b *testing.B) {
 				db.Close()
 			}
 			opens[name] += time.Since(start)
-			opensCPU[name] += cpuTime() - cpu
+			opensCPU[name] += processCPU() - cpu
 		}
 	}
 	for _, name := range []string{"with-stat4", "stat1-only"} {
@@ -207,7 +206,7 @@ func BenchmarkStat4(b *testing.B) {
 	setCPU := map[string]time.Duration{}
 	for round := 0; round < 5; round++ {
 		for _, name := range []string{"with-stat4", "stat1-only"} {
-			cpu := cpuTime()
+			cpu := processCPU()
 			for _, q := range queries {
 				r, err := dbs[name].Query(q)
 				if err != nil {
@@ -217,7 +216,7 @@ func BenchmarkStat4(b *testing.B) {
 				}
 				r.Close()
 			}
-			setCPU[name] += cpuTime() - cpu
+			setCPU[name] += processCPU() - cpu
 		}
 	}
 	for _, name := range []string{"with-stat4", "stat1-only"} {
@@ -330,21 +329,23 @@ func queryPlan(b *testing.B, db *sql.DB, q string, n int) string {
 	return strings.Join(out, "\n")
 }
 
-// cpuTime is the CPU time this process has used (user + system).
-func cpuTime() time.Duration {
-	var u syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
-		return 0
-	}
-	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
-}
-
+// copyFile copies a database file by streaming it (a seeded 1M data.db
+// is several GB).
 func copyFile(b *testing.B, from, to string) {
-	data, err := os.ReadFile(from)
+	src, err := os.Open(from)
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := os.WriteFile(to, data, 0o600); err != nil {
+	defer src.Close()
+	dst, err := os.OpenFile(to, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		dst.Close()
+		b.Fatal(err)
+	}
+	if err := dst.Close(); err != nil {
 		b.Fatal(err)
 	}
 }
