@@ -106,13 +106,15 @@ type QueueTask struct {
 	Due string `json:"due"`
 }
 
-// queueRow is one task found by a walk: its ordering key and its case.
+// queueRow is one task found by a walk: its ordering key and its case's
+// list columns.
 type queueRow struct {
 	TaskID     string
 	TaskRole   string
 	TaskStatus string
 	TaskKey    string
 	Appeal     string
+	Case       queueCase
 }
 
 var cursorID = regexp.MustCompile(`^[a-z0-9]{15}$`)
@@ -207,35 +209,21 @@ func (p *plugin) handleQueue(e *core.RequestEvent) error {
 // the JSON of GET /api/workbench/queue: view, department, perPage, items
 // (QueueItem) and next.
 func readQueue(ctx context.Context, app core.App, dept, name string, view queueView, after *queueCursor, perPage int) ([]byte, error) {
-	rows, err := queueWalks(ctx, app, dept, name, view, after, perPage+1)
-	if err != nil {
-		return nil, err
-	}
-	sort.Slice(rows, func(i, j int) bool { return queueLess(view, rows[i], rows[j]) })
-
-	// The page's tasks first (narrow rows), then their cases' list columns
-	// in one read: the walks read up to perPage+1 tasks each, the page
-	// needs the cases of perPage.
-	page := make([]queueRow, 0, perPage)
-	seen := map[string]bool{}
+	// perPage+1 rows tell whether a next page exists; a department with
+	// two live tasks on one case (lead after an assisting task) lists the
+	// case once, so when duplicates left the page short while the walk
+	// stopped at its limit, it is walked again further.
+	var page []queueRow
 	next := ""
-	for _, r := range rows {
-		if len(page) == perPage {
-			last := page[len(page)-1]
-			next = queueCursor{key: last.TaskKey, id: last.TaskID}.String()
+	for limit := perPage + 1; ; limit *= 2 {
+		rows, full, err := queueWalk(ctx, app, name, view, dept, after, limit)
+		if err != nil {
+			return nil, err
+		}
+		page, next = queuePage(rows, perPage)
+		if next != "" || !full || limit > 4*queueMaxPerPage {
 			break
 		}
-		if seen[r.Appeal] {
-			// a department with two live tasks on one case (lead after an
-			// assisting task) lists it once
-			continue
-		}
-		seen[r.Appeal] = true
-		page = append(page, r)
-	}
-	cases, err := queueCases(ctx, app, page)
-	if err != nil {
-		return nil, err
 	}
 	b := make([]byte, 0, 128+700*len(page))
 	b = append(b, `{"view":`...)
@@ -245,30 +233,43 @@ func readQueue(ctx context.Context, app core.App, dept, name string, view queueV
 	b = append(b, `,"perPage":`...)
 	b = strconv.AppendInt(b, int64(perPage), 10)
 	b = append(b, `,"items":[`...)
-	n := 0
 	for i := range page {
-		c, ok := cases[page[i].Appeal]
-		if !ok {
-			continue // deleted between the two reads
-		}
-		if n > 0 {
+		if i > 0 {
 			b = append(b, ',')
 		}
-		n++
-		b = appendQueueItem(b, c, &page[i])
+		b = appendQueueItem(b, &page[i].Case, &page[i])
 	}
 	b = append(b, `],"next":`...)
 	b, _ = jsontext.AppendQuote(b, next)
 	return append(b, '}'), nil
 }
 
-// queueWalks reads, for each of the view's task states, up to limit tasks
-// after the cursor in index order, whose cases are in the view's states.
-// Tasks without a deadline (a 挂起 case's clock is stopped) come after the
-// others, as on the workbench: the index holds them first, so they are a
-// second walk of the state, used where the first found fewer than limit.
-// All walks are one statement (queueWalkStatement).
-func queueWalks(ctx context.Context, app core.App, dept, name string, view queueView, after *queueCursor, limit int) ([]queueRow, error) {
+// queuePage picks the page from the rows in queue order: the first
+// perPage distinct cases, and the cursor after the last of them when any
+// row follows it.
+func queuePage(rows []queueRow, perPage int) (page []queueRow, next string) {
+	page = make([]queueRow, 0, min(perPage, len(rows)))
+	seen := make(map[string]bool, len(rows))
+	for _, r := range rows {
+		if len(page) == perPage {
+			last := page[len(page)-1]
+			return page, queueCursor{key: last.TaskKey, id: last.TaskID}.String()
+		}
+		if seen[r.Appeal] {
+			// a department with two live tasks on one case lists it once
+			continue
+		}
+		seen[r.Appeal] = true
+		page = append(page, r)
+	}
+	return page, ""
+}
+
+// queueWalk reads, in queue order, up to limit tasks after the cursor
+// whose cases are in the view's states, each with its case's list
+// columns (queueWalkStatement). full: the walk stopped at its limit (more
+// tasks may follow).
+func queueWalk(ctx context.Context, app core.App, name string, view queueView, dept string, after *queueCursor, limit int) (rows []queueRow, full bool, err error) {
 	kind := queueFromStart
 	key, id := "", ""
 	if after != nil {
@@ -279,7 +280,7 @@ func queueWalks(ctx context.Context, app core.App, dept, name string, view queue
 	}
 	stmt := queueWalkStatements[queueWalkKey{name, kind}]
 	if stmt == nil {
-		return nil, nil // nothing comes after the last finished task
+		return nil, false, nil // nothing comes after the last finished task
 	}
 	args := []any{dept, limit}
 	if kind != queueFromStart {
@@ -287,34 +288,47 @@ func queueWalks(ctx context.Context, app core.App, dept, name string, view queue
 	}
 	res, err := stmt.Query(ctx, app, args...)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	defer res.Close()
-	dated := make([][]queueRow, len(view.streams))
-	undated := make([][]queueRow, len(view.streams))
+	rows = make([]queueRow, 0, limit)
 	for res.Next() {
-		var stream, isUndated int
 		var r queueRow
-		if err := res.Scan(&stream, &isUndated, &r.TaskID, &r.TaskRole, &r.TaskStatus, &r.TaskKey, &r.Appeal); err != nil {
-			return nil, err
+		c := &r.Case
+		if err := res.Scan(&r.TaskID, &r.TaskRole, &r.TaskStatus, &r.TaskKey, &r.Appeal,
+			&c.ticket, &c.title, &c.kind, &c.category, &c.categoryName,
+			&c.status, &c.priority, &c.urgent, &c.slaStage, &c.slaState, &c.slaDueAt, &c.dueSign, &c.dueFinish,
+			&c.dueCallback, &c.urgeCount, &c.superviseCount, &c.lead, &c.assisting, &c.created, &c.updated); err != nil {
+			return nil, false, err
 		}
-		if isUndated == 1 {
-			undated[stream] = append(undated[stream], r)
-		} else {
-			dated[stream] = append(dated[stream], r)
-		}
+		c.id = r.Appeal
+		rows = append(rows, r)
 	}
 	if err := res.Err(); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	var rows []queueRow
-	for i := range view.streams {
-		rows = append(rows, dated[i]...)
-		if n := limit - len(dated[i]); n > 0 {
-			rows = append(rows, undated[i][:min(n, len(undated[i]))]...)
-		}
+	// SQLite answers a UNION ALL's parts in turn; held to the queue's
+	// order all the same, as the cursor relies on it
+	if less := func(i, j int) bool { return queueLess(view, rows[i], rows[j]) }; !sort.SliceIsSorted(rows, less) {
+		sort.SliceStable(rows, less)
 	}
-	return rows, nil
+	return rows, len(rows) == limit, nil
+}
+
+// queueLess is the queue's order: by the task's key (deadline, or for
+// 已办结 the finishing time, newest first), tasks without one last, then
+// by task id so that the cursor is exact.
+func queueLess(view queueView, x, y queueRow) bool {
+	if (x.TaskKey == "") != (y.TaskKey == "") {
+		return y.TaskKey == ""
+	}
+	if x.TaskKey != y.TaskKey {
+		return (x.TaskKey < y.TaskKey) != view.newest
+	}
+	if x.TaskKey == "" {
+		return x.TaskID < y.TaskID
+	}
+	return (x.TaskID < y.TaskID) != view.newest
 }
 
 // Where a page starts: the first page, after a task with a deadline, or
@@ -345,11 +359,27 @@ var queueWalkStatements = func() map[queueWalkKey]*sqlstmt.Statement {
 	return out
 }()
 
-// queueWalkStatement is the UNION ALL of a view's walks from one kind of
-// page start. Each walk answers its stream's index in the view and whether
-// it is the walk of undated tasks. Parameters: ?1 department, ?2 limit,
-// ?3 and ?4 the cursor's key and task id. They are cast so that SQLite
-// plans the statement once, not at every run (see residentcase.go).
+// queueWalkColumns are a row's task columns (its ordering key as "k")
+// and its case's list columns.
+const queueWalkColumns = `t.id, t.role, t.status, t.%s AS k, t.appeal,
+	a.ticket, a.title, a.kind, a.category, COALESCE(c.name, ''), a.status, a.priority, a.urgent_flag,
+	a.sla_stage, a.sla_state, a.sla_due_at, a.due_sign, a.due_finish, a.due_callback, a.urge_count,
+	a.supervise_count, a.lead_department, a.assisting_departments, a.created, a.updated`
+
+// queueWalkStatement reads a page's rows in queue order in one statement:
+// the walks of the view's task states (one index each, ordered by its
+// key and id) are merged by SQLite as they are stepped (a compound SELECT
+// whose ORDER BY each walk's index already gives: "MERGE (UNION ALL)" in
+// its plan), so a page reads about perPage+1 tasks and their cases
+// whatever the number of states, instead of perPage+1 of each. Tasks
+// without a deadline (a 挂起 case's clock is stopped) come after the
+// others, as on the workbench: the index holds them first, so they are a
+// second merge, by task id. Each row carries its case's list columns,
+// read while the walk checks the case's state.
+//
+// Parameters: ?1 department, ?2 limit, ?3 and ?4 the
+// cursor's key and task id. They are cast so that SQLite plans the
+// statement once, not at every run (see internal/sqlstmt).
 func queueWalkStatement(view queueView, from int) string {
 	states := make([]string, len(view.cases))
 	for i, c := range view.cases {
@@ -359,99 +389,50 @@ func queueWalkStatement(view queueView, from int) string {
 	if view.newest {
 		cmp, order = "<", "DESC"
 	}
-	var walks []string
-	walk := func(i int, s queueStream, undated bool) {
-		where, orderBy, flag := "", "", "0"
+	walk := func(s queueStream, undated bool) string {
+		where := ""
 		if undated {
-			flag = "1"
 			where = " AND t." + s.key + " = ''"
 			if from == queueAfterUndated {
 				where += " AND t.id > CAST(?4 AS TEXT)"
 			}
-			orderBy = "t.id"
 		} else {
 			where = " AND t." + s.key + " != ''"
 			if from == queueAfterDated {
 				where += " AND (t." + s.key + ", t.id) " + cmp + " (CAST(?3 AS TEXT), CAST(?4 AS TEXT))"
 			}
-			orderBy = "t." + s.key + " " + order + ", t.id " + order
 		}
 		if s.assistOnly {
 			where += " AND t.role = 'assist'"
 		}
 		// CROSS JOIN keeps the tasks as the outer loop: the walk follows
 		// the index and stops at the limit, never starting from the appeals.
-		walks = append(walks, `SELECT * FROM (SELECT `+strconv.Itoa(i)+` AS stream, `+flag+` AS undated,
-			t.id, t.role, t.status, t.`+s.key+`, t.appeal
-			FROM assignments t CROSS JOIN appeals a ON a.id = t.appeal
-			WHERE t.department = CAST(?1 AS TEXT) AND t.status = '`+s.status+`'`+where+`
-			  AND a.status IN (`+strings.Join(states, ",")+`)
-			ORDER BY `+orderBy+` LIMIT CAST(?2 AS INTEGER))`)
+		return `SELECT ` + strings.Replace(queueWalkColumns, "%s", s.key, 1) + `
+			FROM assignments t CROSS JOIN appeals a ON a.id = t.appeal LEFT JOIN categories c ON c.id = a.category
+			WHERE t.department = CAST(?1 AS TEXT) AND t.status = '` + s.status + `'` + where + `
+			  AND a.status IN (` + strings.Join(states, ",") + `)`
 	}
-	for i, s := range view.streams {
+	var dated, undated []string
+	for _, s := range view.streams {
 		if from != queueAfterUndated {
-			walk(i, s, false)
+			dated = append(dated, walk(s, false))
 		}
 		if !view.newest { // a finished task always has its time
-			walk(i, s, true)
+			undated = append(undated, walk(s, true))
 		}
 	}
-	return strings.Join(walks, "\nUNION ALL\n")
-}
-
-// queueCasesStatement reads the list columns of the page's cases (?1: a
-// JSON array of their ids).
-var queueCasesStatement = sqlstmt.New(`SELECT a.id, a.ticket, a.title, a.kind, a.category, COALESCE(c.name, ''),
-	a.status, a.priority, a.urgent_flag, a.sla_stage, a.sla_state, a.sla_due_at, a.due_sign, a.due_finish,
-	a.due_callback, a.urge_count, a.supervise_count, a.lead_department, a.assisting_departments, a.created, a.updated
-	FROM appeals a LEFT JOIN categories c ON c.id = a.category
-	WHERE a.id IN (SELECT value FROM json_each(?))`)
-
-// queueCases reads the list columns of the page's cases, by id.
-func queueCases(ctx context.Context, app core.App, page []queueRow) (map[string]*queueCase, error) {
-	out := make(map[string]*queueCase, len(page))
-	if len(page) == 0 {
-		return out, nil
+	var parts []string
+	if len(dated) > 0 {
+		parts = append(parts, `SELECT * FROM (`+strings.Join(dated, "\nUNION ALL\n")+`
+			ORDER BY 4 `+order+`, 1 `+order+` LIMIT CAST(?2 AS INTEGER))`)
 	}
-	ids := make([]string, len(page))
-	for i, r := range page {
-		ids[i] = r.Appeal
+	if len(undated) > 0 {
+		parts = append(parts, `SELECT * FROM (`+strings.Join(undated, "\nUNION ALL\n")+`
+			ORDER BY 1 LIMIT CAST(?2 AS INTEGER))`)
 	}
-	idsJSON, err := json.Marshal(ids)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := queueCasesStatement.Query(ctx, app, string(idsJSON))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		c := &queueCase{}
-		if err := rows.Scan(&c.id, &c.ticket, &c.title, &c.kind, &c.category, &c.categoryName,
-			&c.status, &c.priority, &c.urgent, &c.slaStage, &c.slaState, &c.slaDueAt, &c.dueSign, &c.dueFinish,
-			&c.dueCallback, &c.urgeCount, &c.superviseCount, &c.lead, &c.assisting, &c.created, &c.updated); err != nil {
-			return nil, err
-		}
-		out[c.id] = c
-	}
-	return out, rows.Err()
-}
-
-// queueLess is the queue's order: by the task's key (deadline, or for
-// 已办结 the finishing time, newest first), tasks without one last, then
-// by task id so that the cursor is exact.
-func queueLess(view queueView, x, y queueRow) bool {
-	if (x.TaskKey == "") != (y.TaskKey == "") {
-		return y.TaskKey == ""
-	}
-	if x.TaskKey != y.TaskKey {
-		return (x.TaskKey < y.TaskKey) != view.newest
-	}
-	if x.TaskKey == "" {
-		return x.TaskID < y.TaskID
-	}
-	return (x.TaskID < y.TaskID) != view.newest
+	// the whole LIMIT: the tasks without a deadline are not walked when
+	// those with one fill the page
+	return strings.Join(parts, "\nUNION ALL\n") + "\nLIMIT CAST(?2 AS INTEGER)"
 }
 
 // queueCursor is where the next page starts: the last row's ordering key
