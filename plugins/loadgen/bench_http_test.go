@@ -81,6 +81,7 @@ func scaleEnv(b *testing.B) (*testenv.Env, int) {
 //	queue/100, /30      GET /api/workbench/queue       | bare: indexed filter + sort, same page size
 //	queue/100/read, ... the same page, never a kept one |
 //	queue/30/beside-actions the kept page while other departments act |
+//	queue/30/after-changes, /100 the page while its own cases change |
 //	queue-records/30    the generic record list before | (the same bare line)
 //	public              public_appeals, newest 10      | bare: newest 10 (both skipTotal)
 //	public/count        the list's kept total          |
@@ -171,6 +172,31 @@ func BenchmarkAtScale(b *testing.B) {
 		})
 		actions.Wait()
 		b.Logf("queue/%d/beside-actions: %d cases urged, %d failed", per, urged.Load(), failed.Load())
+	}
+	// The same first page while the department's OWN cases are urged, one
+	// action per 10 reads: each action drops the page, so the reads after
+	// it are first reads after a change (one computes the page, those
+	// arriving meanwhile wait for it) — what a department's clerks see
+	// when their workbenches reload on a change.
+	mine := openCasesOf(b, env, handler.GetString("department"), 500)
+	for _, per := range []int{30, 100} {
+		var actions sync.WaitGroup
+		var urged, failed atomic.Int64
+		run(fmt.Sprintf("queue/%d/after-changes", per), func(i int64) (int, error) {
+			if i%10 == 0 {
+				actions.Add(1)
+				go func() {
+					defer actions.Done()
+					if _, err := c.do("POST", "/api/appeals/"+mine[i/10%int64(len(mine))]+"/actions/urge", map[string]any{"note": "请加快办理"}, urge); err != nil {
+						failed.Add(1)
+					}
+					urged.Add(1)
+				}()
+			}
+			return c.do("GET", fmt.Sprintf("/api/workbench/queue?view=todo&perPage=%d", per), nil, token)
+		})
+		actions.Wait()
+		b.Logf("queue/%d/after-changes: %d own cases urged, %d failed", per, urged.Load(), failed.Load())
 	}
 	// The generic record list the workbench used before, for comparison.
 	open := url.QueryEscape(`status = "dispatched" || status = "handling" || status = "suspended"`)
@@ -515,6 +541,18 @@ func openCasesOutside(b *testing.B, env *testenv.Env, dept string, n int) []stri
 		AND lead_department != {:d} ORDER BY created DESC LIMIT {:n}`).Bind(dbx.Params{"d": dept, "n": n}).Column(&ids)
 	if err != nil || len(ids) == 0 {
 		b.Fatalf("no open cases outside %s: %v", dept, err)
+	}
+	return ids
+}
+
+// openCasesOf answers up to n cases being handled (催办 is allowed)
+// whose lead department is dept.
+func openCasesOf(b *testing.B, env *testenv.Env, dept string, n int) []string {
+	var ids []string
+	err := env.App.DB().NewQuery(`SELECT id FROM appeals WHERE status IN ('dispatched','handling')
+		AND lead_department = {:d} ORDER BY created DESC LIMIT {:n}`).Bind(dbx.Params{"d": dept, "n": n}).Column(&ids)
+	if err != nil || len(ids) == 0 {
+		b.Fatalf("no open cases of %s: %v", dept, err)
 	}
 	return ids
 }

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
@@ -188,6 +189,7 @@ func (p *plugin) handleQueue(e *core.RequestEvent) error {
 		}
 		return e.Blob(http.StatusOK, "application/json", body)
 	}
+	p.queueRefresh.asked(key, dept, name, perPage)
 	page, owner := p.queuePages.Begin(key)
 	if !owner && page.Body != nil {
 		return e.Blob(http.StatusOK, "application/json", page.Body)
@@ -199,11 +201,35 @@ func (p *plugin) handleQueue(e *core.RequestEvent) error {
 		defer func() { p.queuePages.Finish(key, page, body, "application/json") }()
 	}
 	body, err := readQueue(e.Request.Context(), e.App, dept, name, view, after, perPage)
+	queueComputed(dept, name)
 	if err != nil {
 		return err
 	}
 	return e.Blob(http.StatusOK, "application/json", body)
 }
+
+// refreshQueuePage computes a kept first page again after a drop
+// (queuerefresh.go), unless a reader already has or is computing it.
+func (p *plugin) refreshQueuePage(ctx context.Context, key string, w queueWanted) {
+	page, owner := p.queuePages.Begin(key)
+	if !owner {
+		return
+	}
+	var body []byte
+	defer func() { p.queuePages.Finish(key, page, body, "application/json") }()
+	body, _ = readQueue(ctx, p.app, w.dept, w.view, queueViews[w.view], nil, w.perPage) // an error keeps nothing
+	queueComputed(w.dept, w.view)
+}
+
+// queueComputed is called after each computation of a kept first page,
+// before it is kept (tests count and pause them; nil in production).
+func queueComputed(dept, view string) {
+	if f := queueComputedHook.Load(); f != nil {
+		(*f)(dept, view)
+	}
+}
+
+var queueComputedHook atomic.Pointer[func(dept, view string)]
 
 // readQueue reads one page of the queue from the database and answers
 // the JSON of GET /api/workbench/queue: view, department, perPage, items

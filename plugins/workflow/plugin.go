@@ -33,6 +33,9 @@ type plugin struct {
 	// queuePages keeps the first pages of the departments' queues
 	// (queuepages.go; emptied by queuechanges.go).
 	queuePages *keptpages.Cache
+	// queueRefresh computes again the dropped pages readers were asking
+	// for (queuerefresh.go).
+	queueRefresh *queueRefresh
 	// queueAuth keeps the staff record of a queue request's token
 	// (queueauth.go, emptied there).
 	queueAuth *queueAuth
@@ -60,6 +63,7 @@ func Register(app core.App, config Config) (*Engine, error) {
 	// wall-clock: the page age bounds writes the hooks do not see, which
 	// happen on the real clock whatever the platform's (tests move it)
 	p.queuePages = keptpages.New(queuePageMaxAge, queuePageMaxBytes, time.Now)
+	p.queueRefresh = newQueueRefresh(p.refreshQueuePage)
 	p.bindQueueChanges(app)
 	p.queueAuth = newQueueAuth()
 	p.bindQueueAuthChanges(app)

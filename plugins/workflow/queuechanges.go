@@ -65,7 +65,7 @@ func onQueue(r *core.Record) bool {
 // client before the pages are dropped. Intake saves none of them.
 func (p *plugin) bindQueueChanges(app core.App) {
 	all := func(e *core.RecordEvent) error {
-		p.queuePages.Changed()
+		p.dropAllQueuePages()
 		return e.Next()
 	}
 	app.OnRecordAfterCreateSuccess("categories").BindFunc(all)
@@ -95,7 +95,7 @@ func (p *plugin) bindQueueChanges(app core.App) {
 		}
 		if stored, ok := moved.LoadAndDelete(e.Record); ok {
 			if stored.(string) == "" {
-				p.queuePages.Changed()
+				p.dropAllQueuePages()
 				return e.Next()
 			}
 			depts = append(depts, stored.(string))
@@ -143,13 +143,22 @@ func (p *plugin) bindQueueChanges(app core.App) {
 }
 
 // dropQueuePages drops the kept pages of the departments named (the keys
-// of queuePageKey start with the department's id).
+// of queuePageKey start with the department's id), and has those read
+// recently computed again (queuerefresh.go).
 func (p *plugin) dropQueuePages(depts ...string) {
 	for _, d := range depts {
 		if d != "" {
 			p.queuePages.ChangedPrefix(d + "\x00")
+			p.queueRefresh.dropped(d + "\x00")
 		}
 	}
+}
+
+// dropAllQueuePages drops every kept page (and refreshes those read
+// recently).
+func (p *plugin) dropAllQueuePages() {
+	p.queuePages.Changed()
+	p.queueRefresh.dropped("")
 }
 
 // dropAppealQueues drops the kept pages of every department with a task
@@ -159,7 +168,7 @@ func (p *plugin) dropAppealQueues(app core.App, appeal string) {
 	err := app.DB().Select("department").Distinct(true).From("assignments").
 		Where(dbx.HashExp{"appeal": appeal}).Column(&depts)
 	if err != nil || appeal == "" {
-		p.queuePages.Changed()
+		p.dropAllQueuePages()
 		return
 	}
 	p.dropQueuePages(depts...)
