@@ -182,21 +182,33 @@ func BenchmarkAtScale(b *testing.B) {
 	for _, per := range []int{30, 100} {
 		var actions sync.WaitGroup
 		var urged, failed atomic.Int64
+		var mu sync.Mutex
+		var took []time.Duration // the writers' latencies
 		run(fmt.Sprintf("queue/%d/after-changes", per), func(i int64) (int, error) {
 			if i%10 == 0 {
 				actions.Add(1)
 				go func() {
 					defer actions.Done()
+					start := time.Now()
 					if _, err := c.do("POST", "/api/appeals/"+mine[i/10%int64(len(mine))]+"/actions/urge", map[string]any{"note": "请加快办理"}, urge); err != nil {
 						failed.Add(1)
 					}
+					mu.Lock()
+					took = append(took, time.Since(start))
+					mu.Unlock()
 					urged.Add(1)
 				}()
 			}
 			return c.do("GET", fmt.Sprintf("/api/workbench/queue?view=todo&perPage=%d", per), nil, token)
 		})
 		actions.Wait()
-		b.Logf("queue/%d/after-changes: %d own cases urged, %d failed", per, urged.Load(), failed.Load())
+		sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
+		p50, p95 := time.Duration(0), time.Duration(0)
+		if len(took) > 0 {
+			p50, p95 = took[len(took)/2], took[len(took)*95/100]
+		}
+		b.Logf("queue/%d/after-changes: %d own cases urged, %d failed; 催办 p50 %s p95 %s", per, urged.Load(), failed.Load(),
+			p50.Round(time.Microsecond), p95.Round(time.Microsecond))
 	}
 	// The generic record list the workbench used before, for comparison.
 	open := url.QueryEscape(`status = "dispatched" || status = "handling" || status = "suspended"`)
