@@ -322,7 +322,7 @@ func queueWalk(ctx context.Context, app core.App, name string, view queueView, d
 		var r queueRow
 		c := &r.Case
 		if err := res.Scan(&r.TaskID, &r.TaskRole, &r.TaskStatus, &r.TaskKey, &r.Appeal,
-			&c.ticket, &c.title, &c.kind, &c.category, &c.categoryName,
+			&c.ticket, &c.title, &c.kind, &c.category,
 			&c.status, &c.priority, &c.urgent, &c.slaStage, &c.slaState, &c.slaDueAt, &c.dueSign, &c.dueFinish,
 			&c.dueCallback, &c.urgeCount, &c.superviseCount, &c.lead, &c.assisting, &c.created, &c.updated); err != nil {
 			return nil, false, err
@@ -332,6 +332,13 @@ func queueWalk(ctx context.Context, app core.App, name string, view queueView, d
 	}
 	if err := res.Err(); err != nil {
 		return nil, false, err
+	}
+	names, err := queueCategoryNames(app)
+	if err != nil {
+		return nil, false, err
+	}
+	for i := range rows {
+		rows[i].Case.categoryName = names[rows[i].Case.category] // "" for none, as a LEFT JOIN
 	}
 	// SQLite answers a UNION ALL's parts in turn; held to the queue's
 	// order all the same, as the cursor relies on it
@@ -386,9 +393,10 @@ var queueWalkStatements = func() map[queueWalkKey]*sqlstmt.Statement {
 }()
 
 // queueWalkColumns are a row's task columns (its ordering key as "k")
-// and its case's list columns.
+// and its case's list columns (the category's name is added from
+// queuecategories.go).
 const queueWalkColumns = `t.id, t.role, t.status, t.%s AS k, t.appeal,
-	a.ticket, a.title, a.kind, a.category, COALESCE(c.name, ''), a.status, a.priority, a.urgent_flag,
+	a.ticket, a.title, a.kind, a.category, a.status, a.priority, a.urgent_flag,
 	a.sla_stage, a.sla_state, a.sla_due_at, a.due_sign, a.due_finish, a.due_callback, a.urge_count,
 	a.supervise_count, a.lead_department, a.assisting_departments, a.created, a.updated`
 
@@ -434,7 +442,7 @@ func queueWalkStatement(view queueView, from int) string {
 		// CROSS JOIN keeps the tasks as the outer loop: the walk follows
 		// the index and stops at the limit, never starting from the appeals.
 		return `SELECT ` + strings.Replace(queueWalkColumns, "%s", s.key, 1) + `
-			FROM assignments t CROSS JOIN appeals a ON a.id = t.appeal LEFT JOIN categories c ON c.id = a.category
+			FROM assignments t CROSS JOIN appeals a ON a.id = t.appeal
 			WHERE t.department = CAST(?1 AS TEXT) AND t.status = '` + s.status + `'` + where + `
 			  AND a.status IN (` + strings.Join(states, ",") + `)`
 	}

@@ -64,6 +64,7 @@ func Register(app core.App, config Config) (*Engine, error) {
 	// happen on the real clock whatever the platform's (tests move it)
 	p.queuePages = keptpages.New(queuePageMaxAge, queuePageMaxBytes, time.Now)
 	p.queueRefresh = newQueueRefresh(p.refreshQueuePage)
+	bindQueueCategoryNames(app)
 	p.bindQueueChanges(app)
 	p.queueAuth = newQueueAuth()
 	p.bindQueueAuthChanges(app)

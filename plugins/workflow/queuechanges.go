@@ -68,9 +68,15 @@ func (p *plugin) bindQueueChanges(app core.App) {
 		p.dropAllQueuePages()
 		return e.Next()
 	}
-	app.OnRecordAfterCreateSuccess("categories").BindFunc(all)
-	app.OnRecordAfterUpdateSuccess("categories").BindFunc(all)
-	app.OnRecordAfterDeleteSuccess("categories", "appeals").BindFunc(all)
+	category := func(e *core.RecordEvent) error {
+		forgetCategoryNames(e.App) // before the drop (queuecategories.go)
+		p.dropAllQueuePages()
+		return e.Next()
+	}
+	app.OnRecordAfterCreateSuccess("categories").BindFunc(category)
+	app.OnRecordAfterUpdateSuccess("categories").BindFunc(category)
+	app.OnRecordAfterDeleteSuccess("categories").BindFunc(category)
+	app.OnRecordAfterDeleteSuccess("appeals").BindFunc(all)
 
 	// tasks: their own department, before and after
 	var moved sync.Map // *core.Record → the department of its stored row

@@ -8,12 +8,14 @@ import (
 
 // The workbench asks for the first page of its department's queue again
 // and again: every clerk's page on load, on every realtime event, on every
-// return from a case. Reading it costs two walks of the indexes, the page's
-// cases and their JSON (about 2 ms of work at 1M appeals, several times
-// bare PocketBase's list of a plain collection). The first page of each
+// return from a case. Reading it costs a merged walk of the indexes with
+// the page's cases, and their JSON (api_queue.go; about as much as bare
+// PocketBase's list of a plain collection). The first page of each
 // department, view and page size is kept here as the JSON answered, and
 // answered again, byte for byte, until something it shows can have
-// changed.
+// changed. After a drop, the readers arriving while the page is computed
+// wait for that one computation (internal/keptpages), and a page clerks
+// were reading is computed again in the background (queuerefresh.go).
 //
 // What drops pages (queuechanges.go), per department: a created, updated
 // or deleted task (assignments: a dispatch, a sign-for, a reply, a review,
