@@ -310,3 +310,42 @@ func readBody(t testing.TB, res *http.Response) []byte {
 	}
 	return b
 }
+
+// TestWorkbenchQueueCaseWithTwoTasks: a department with two live tasks on
+// one case lists it once, and the page is still full and its cursor
+// right — the walk stops at perPage+1 tasks, which the second task of
+// the case uses up, so the page is walked again further.
+func TestWorkbenchQueueCaseWithTwoTasks(t *testing.T) {
+	env := testenv.New(t)
+	x, y, z := env.Reach(t, workflow.Dispatched), env.Reach(t, workflow.Dispatched), env.Reach(t, workflow.Dispatched)
+	first, err := env.App.FindFirstRecordByFilter("assignments", "appeal = {:a} && department = {:d}",
+		map[string]any{"a": x.Id, "d": env.DeptA.Id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// x's task first in A's queue, and a second live task of A on x with
+	// the same deadline (as a lead task beside an earlier assisting one)
+	const early = "2026-11-20 09:30:00.000Z"
+	first.Set("due_sign", early)
+	if err := env.App.Save(first); err != nil {
+		t.Fatal(err)
+	}
+	env.Save(t, "assignments", map[string]any{"appeal": x.Id, "department": env.DeptA.Id, "role": "assist",
+		"status": "pending", "due_sign": early, "due_finish": first.GetString("due_finish")})
+
+	r := env.Call(t, "GET", "/api/workbench/queue?perPage=2", nil, env.HandlerA)
+	var page, second queuePage
+	r.JSON(t, &page)
+	if len(page.Items) != 2 || page.Items[0].ID != x.Id || page.Next == "" {
+		t.Fatalf("first page of two: x first, then one of y and z, and a next page: %s", r.Body)
+	}
+	r = env.Call(t, "GET", "/api/workbench/queue?perPage=2&cursor="+url.QueryEscape(page.Next), nil, env.HandlerA)
+	r.JSON(t, &second)
+	if len(second.Items) != 1 || second.Next != "" {
+		t.Fatalf("second page: %s", r.Body)
+	}
+	got := map[string]bool{page.Items[1].ID: true, second.Items[0].ID: true}
+	if !got[y.Id] || !got[z.Id] {
+		t.Errorf("the pages lack y or z: %v", got)
+	}
+}
