@@ -41,8 +41,10 @@ func forgetDirty(app core.App, id string) error {
 }
 
 // sweepSearchIndex brings the entries of the noted appeals in step and
-// answers how many entries it changed.
-func sweepSearchIndex(app core.App) (changed int, err error) {
+// answers how many entries it changed. Between two batches it rests
+// pause (a migration rewriting every public text notes them all: the
+// batches leave the write connection to requests like the backfill's).
+func sweepSearchIndex(ctx context.Context, app core.App, pause time.Duration) (changed int, err error) {
 	for {
 		var any bool
 		if err := app.DB().NewQuery("SELECT EXISTS (SELECT 1 FROM portal_search_dirty)").Row(&any); err != nil || !any {
@@ -52,6 +54,11 @@ func sweepSearchIndex(app core.App) (changed int, err error) {
 		changed += n
 		if err != nil {
 			return changed, err
+		}
+		select {
+		case <-ctx.Done():
+			return changed, nil
+		case <-time.After(pause):
 		}
 	}
 }
@@ -163,7 +170,7 @@ func (p *plugin) keepSearchIndex(ctx context.Context, app core.App, state search
 			return
 		case <-tick.C:
 		}
-		n, err := sweepSearchIndex(app)
+		n, err := sweepSearchIndex(ctx, app, p.config.BackfillPause)
 		if n > 0 {
 			p.publicChanged()
 			app.Logger().Info("portal: keyword index caught up with writes made past the record hooks", "entries", n)
