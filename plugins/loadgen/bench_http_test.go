@@ -286,8 +286,10 @@ func BenchmarkAtScale(b *testing.B) {
 	// "hit": one common word (thousands of matches) again and again (a
 	// kept page after the first); "deep": the same word's pages 4–53,
 	// which are never kept (the cost of a new word with matches);
-	// "deep-one": the same for one character (a prefix of many pairs).
+	// "deep-one": the same for one character (its list in the table of
+	// each appeal's characters, once the walk adding them is done).
 	indexReady(b, c)
+	charsReady(b, env)
 	const searchFields = "page,perPage,totalItems,totalPages,complete,coveredFrom,items.id,items.ticket,items.title," +
 		"items.status,items.created,items.reply,items.expand.category.name,items.expand.region.name"
 	for _, line := range []struct {
@@ -621,6 +623,24 @@ func searchSince(b *testing.B, c *client) string {
 	}
 	b.Logf("search window: the newest %d public appeals, since %q", w.Appeals, w.Since)
 	return w.Since
+}
+
+// charsReady waits for the walk adding the characters of the keyword
+// index's older entries (a copied folder from before the characters table)
+// and logs how long it took.
+func charsReady(b *testing.B, env *testenv.Env) {
+	started := time.Now()
+	for {
+		var below int64
+		if err := env.App.DB().NewQuery("SELECT chars_below FROM portal_search_state").Row(&below); err != nil {
+			b.Fatal(err)
+		}
+		if below == 0 {
+			b.Logf("keyword index characters complete after %s", time.Since(started).Round(time.Millisecond))
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
 // indexReady waits for the keyword index of the public appeals to cover

@@ -282,7 +282,10 @@ func categoryID(t *testing.T, env *testenv.Env, code string) string {
 
 // TestSearchSameAsLike: for a set of words, the index finds the same
 // public appeals as the LIKE filter the pages used (title ~ q || content ~ q
-// on the public view), in the same order.
+// on the public view; for several words, each of them), in the same order
+// — one-character words included: answered from the characters table, and
+// from the prefix of the pairs while that table is not complete (a
+// character ending a text or followed by punctuation is found either way).
 func TestSearchSameAsLike(t *testing.T) {
 	env := testenv.New(t)
 	texts := [][2]string{
@@ -291,24 +294,86 @@ func TestSearchSameAsLike(t *testing.T) {
 		{"噪音扰民", "夜间施工噪音很大，影响休息。"},
 		{"路面破损", "人民路路面坑洼，雨天积水。"},
 		{"路灯问题反映", "灯，灯。灯泡不亮，路边的灯。"},
+		{"井盖缺失", "文城路口有一个井盖丢了，夜里看不见 7"},
 	}
 	for _, tx := range texts {
 		sub := testenv.SampleSubmission()
 		sub.Title, sub.Content = tx[0], tx[1]
 		env.ReachWith(t, workflow.Accepted, sub)
 	}
-	for _, q := range []string{"路灯", "灯", "路", "wifi", "WIFI", "5g", "噪音", "人民路路面", "积水", "坏了一个月", "门口路灯不亮", "不存在"} {
-		var like []string
-		err := env.App.DB().NewQuery("SELECT id FROM public_appeals WHERE title LIKE {:q} OR content LIKE {:q} ORDER BY created DESC").
-			Bind(dbx.Params{"q": "%" + q + "%"}).Column(&like)
-		if err != nil {
-			t.Fatal(err)
-		}
-		l, _ := search(t, env, q)
-		if strings.Join(ids(l), ",") != strings.Join(like, ",") || l.TotalItems != len(like) {
-			t.Errorf("%q: index %v (total %d), LIKE %v", q, ids(l), l.TotalItems, like)
+	words := []string{"路灯", "wifi", "WIFI", "5g", "噪音", "人民路路面", "积水", "坏了一个月", "门口路灯不亮", "不存在",
+		// one character: everywhere, only ending a text (失, 7), only before punctuation (息, 月),
+		// latin and digits in either case, found nowhere, and several
+		"灯", "路", "失", "7", "息", "月", "泡", "g", "G", "Ｆ", "5", "態", "路 灯", "灯，5", "井 失 7",
+		// one character beside a longer word (the prefix of the pairs)
+		"路灯 泡", "图书馆 g"}
+	sameAsLike := func(t *testing.T) {
+		t.Helper()
+		for _, q := range words {
+			where, params := []string{}, dbx.Params{}
+			for i, w := range strings.FieldsFunc(strings.ToLower(strings.ReplaceAll(q, "Ｆ", "f")), func(r rune) bool { return r == ' ' || r == '，' }) {
+				name := "w" + string(rune('0'+i))
+				where = append(where, "(title LIKE {:"+name+"} OR content LIKE {:"+name+"})")
+				params[name] = "%" + w + "%"
+			}
+			var like []string
+			err := env.App.DB().NewQuery("SELECT id FROM public_appeals WHERE " + strings.Join(where, " AND ") + " ORDER BY created DESC").
+				Bind(params).Column(&like)
+			if err != nil {
+				t.Fatal(err)
+			}
+			l, _ := search(t, env, q)
+			if strings.Join(ids(l), ",") != strings.Join(like, ",") || l.TotalItems != len(like) {
+				t.Errorf("%q: index %v (total %d), LIKE %v", q, ids(l), l.TotalItems, like)
+			}
 		}
 	}
+	if ready, err := portal.CharsReady(env.App); err != nil || !ready {
+		t.Fatalf("a new database's characters table is not complete: %v", err)
+	}
+	t.Run("characters", sameAsLike)
+
+	// the entries made before the characters table: the prefix of the
+	// pairs, until the walk has added them
+	if _, err := env.App.DB().NewQuery("INSERT INTO portal_search_chars (portal_search_chars) VALUES ('delete-all')").Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.App.DB().NewQuery("UPDATE portal_search_state SET chars_below = (SELECT max(id) + 1 FROM portal_search_docs)").Execute(); err != nil {
+		t.Fatal(err)
+	}
+	env.SetNow(env.Now.Add(2 * time.Minute)) // (plain SQL: past the kept pages' age)
+	t.Run("prefix", sameAsLike)
+
+	// the walk, a batch per entry, with an appeal made public meanwhile
+	// (its characters written by the hooks, not twice by the walk)
+	defer portal.SetBackfillBatch(2)()
+	if done, err := portal.CharsStep(env.App); err != nil || done {
+		t.Fatalf("first step: done %v, %v", done, err)
+	}
+	sub := testenv.SampleSubmission()
+	sub.Title, sub.Content = "灯杆倾斜", "小区内的灯杆倾斜，存在安全隐患。"
+	env.ReachWith(t, workflow.Accepted, sub)
+	for steps := 0; ; steps++ {
+		done, err := portal.CharsStep(env.App)
+		if err != nil || steps > 10 {
+			t.Fatalf("walk: %v after %d steps", err, steps)
+		}
+		if done {
+			break
+		}
+	}
+	if ready, err := portal.CharsReady(env.App); err != nil || !ready {
+		t.Fatalf("after the walk: %v", err)
+	}
+	var entries, withChars int
+	if err := env.App.DB().NewQuery("SELECT (SELECT count(*) FROM portal_search_docs), (SELECT count(*) FROM portal_search_chars WHERE portal_search_chars MATCH '\"杆\" OR \"路\" OR \"噪\" OR \"wi\" OR \"w\"')").Row(&entries, &withChars); err != nil {
+		t.Fatal(err)
+	}
+	if entries != len(texts)+1 || withChars != entries {
+		t.Errorf("after the walk: %d entries, %d with characters", entries, withChars)
+	}
+	env.SetNow(env.Now.Add(2 * time.Minute))
+	t.Run("walked", sameAsLike)
 }
 
 // forgetIndex empties the keyword index and marks it as covering the
@@ -388,5 +453,102 @@ func TestSearchBackfillWhenServing(t *testing.T) {
 			t.Fatalf("the backfill did not finish: %s", body)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestSearchCatchesUpPlainSQL: writes to appeals made with plain SQL,
+// past the record hooks (an administrator's fix, another tool), reach the
+// keyword index at the next sweep: an appeal made public is found, one
+// whose text changed is found by its new words only, one made 保密,
+// withdrawn or deleted is no longer found — and the kept search pages show
+// it. The hooks' own writes and new submissions leave nothing to sweep.
+// The resident's name and phone number are never found.
+func TestSearchCatchesUpPlainSQL(t *testing.T) {
+	defer portal.SetSearchSweep(20 * time.Millisecond)()
+	env := testenv.New(t)
+	appeal := func(title, content string, status workflow.Status) *core.Record {
+		sub := testenv.SampleSubmission()
+		sub.Title, sub.Content = title, content
+		if status == workflow.Submitted {
+			a, _ := env.Submit(t, sub)
+			return a
+		}
+		return env.ReachWith(t, status, sub)
+	}
+	edited := appeal("人民路井盖松动", "车辆经过时响声很大，影响休息。", workflow.Accepted)
+	private := appeal("南门路灯不亮", "南门路灯坏了很久，晚上很黑。", workflow.Accepted)
+	withdrawn := appeal("夜间施工噪音", "工地夜间施工噪音扰民，无法入睡。", workflow.Handling)
+	deleted := appeal("公交站牌破损", "公交站牌破损多日，无人维修。", workflow.Accepted)
+	hidden := appeal("下水道堵塞", "小区下水道堵塞，污水外溢，我是李四。", workflow.Submitted)
+	dirty := func() int {
+		var n int
+		if err := env.App.DB().NewQuery("SELECT count(*) FROM portal_search_dirty").Row(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := dirty(); n != 0 {
+		t.Fatalf("the hooks' writes and a submission left %d notes", n)
+	}
+	// the words asked below, answered before the writes: their pages are
+	// kept, and the sweep must empty them
+	if !found(t, env, "响声", edited.Id) || found(t, env, "下水道", hidden.Id) || found(t, env, "堵", hidden.Id) {
+		t.Fatal("before the writes")
+	}
+	for _, q := range []string{"窨井盖板", "南门路灯", "噪音", "站牌", "下水道堵塞", "窨", "响"} {
+		search(t, env, q)
+	}
+	for _, sql := range []string{
+		"UPDATE appeals SET public_content = '窨井盖板缺失，夜里看不见。' WHERE id = '" + edited.Id + "'",
+		"UPDATE appeals SET confidential = 1 WHERE id = '" + private.Id + "'",
+		"UPDATE appeals SET status = 'withdrawn' WHERE id = '" + withdrawn.Id + "'",
+		"DELETE FROM appeals WHERE id = '" + deleted.Id + "'",
+		"UPDATE appeals SET status = 'accepted' WHERE id = '" + hidden.Id + "'",
+		// a write that changes nothing public is not noted
+		"UPDATE appeals SET priority = priority WHERE id = '" + private.Id + "'",
+	} {
+		if _, err := env.App.DB().NewQuery(sql).Execute(); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+	}
+	if n := dirty(); n != 5 {
+		t.Errorf("the plain-SQL writes left %d notes, want 5", n)
+	}
+
+	want := map[string]map[string]bool{ // word → appeal → found
+		"窨井盖板":        {edited.Id: true},
+		"响声":          {edited.Id: false},
+		"南门路灯":        {private.Id: false},
+		"噪音":          {withdrawn.Id: false},
+		"站牌":          {deleted.Id: false},
+		"下水道堵塞":       {hidden.Id: true},
+		"堵":           {hidden.Id: true},
+		"窨":           {edited.Id: true},
+		"响":           {edited.Id: false},
+		"李四":          {hidden.Id: false},
+		"13912345678": {hidden.Id: false},
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var wrong []string
+		for q, appeals := range want {
+			for id, should := range appeals {
+				if found(t, env, q, id) != should {
+					wrong = append(wrong, q)
+				}
+			}
+		}
+		if len(wrong) == 0 && dirty() == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after the sweep, wrong answers for %v (%d notes left)", wrong, dirty())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, q := range []string{"李四", "13912345678"} {
+		if l, body := search(t, env, q); l.TotalItems != 0 {
+			t.Errorf("%q is searchable: %s", q, body)
+		}
 	}
 }

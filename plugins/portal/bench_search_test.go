@@ -33,7 +33,8 @@ func BenchmarkSearchIndexWrite(b *testing.B) {
 			id := fmt.Sprintf("bench%010d", i)
 			created := at.Add(time.Duration(i) * time.Second)
 			err := env.App.RunInTransaction(func(tx core.App) error {
-				return portal.IndexAppeal(tx, id, sub.Title, sub.Content, created)
+				_, err := portal.IndexAppeal(tx, id, sub.Title, sub.Content, created)
+				return err
 			})
 			if err != nil {
 				b.Fatal(err)
@@ -43,7 +44,8 @@ func BenchmarkSearchIndexWrite(b *testing.B) {
 	b.Run("unchanged", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			err := env.App.RunInTransaction(func(tx core.App) error {
-				return portal.IndexAppeal(tx, "bench0000000000", sub.Title, sub.Content, at)
+				_, err := portal.IndexAppeal(tx, "bench0000000000", sub.Title, sub.Content, at)
+				return err
 			})
 			if err != nil {
 				b.Fatal(err)

@@ -1,5 +1,7 @@
 package portal
 
+import "time"
+
 // IndexAppeal is indexAppeal, for the external benchmark.
 var IndexAppeal = indexAppeal
 
@@ -18,3 +20,17 @@ func SetBackfillBatch(n int) (restore func()) {
 	backfillBatch = n
 	return func() { backfillBatch = old }
 }
+
+// SetSearchSweep sets how often the keyword index's sweep runs (before the
+// app serves) and answers the function that restores it.
+func SetSearchSweep(d time.Duration) (restore func()) {
+	old := searchSweepEvery
+	searchSweepEvery = d
+	return func() { searchSweepEvery = old }
+}
+
+// CharsStep and CharsReady are the characters walk's step and its end.
+var (
+	CharsStep  = charsStep
+	CharsReady = charsReady
+)

@@ -127,7 +127,7 @@ func Register(app core.App, config Config) error {
 		e.Router.GET("/api/portal/public-appeals/search", p.handleSearch)
 		e.Router.GET(latestRepliesPath, p.handleLatestReplies)
 		e.Router.Bind(p.publicPagesMiddleware())
-		if err := p.startBackfill(e.App); err != nil {
+		if err := p.startSearchKeeper(e.App); err != nil {
 			return err
 		}
 		return e.Next()

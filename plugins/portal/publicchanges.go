@@ -52,6 +52,14 @@ func storedAppeal(app core.App, id string) (*core.Record, error) {
 	return r, err
 }
 
+// publicChanged empties the kept public counts and pages, the list's and
+// the keyword search's.
+func (p *plugin) publicChanged() {
+	p.publicCounts.changed()
+	p.publicPages.Changed()
+	p.searchPages.Changed()
+}
+
 // bindPublicChanges empties the kept public counts (publiccount.go) and
 // pages (publicpages.go) on the changes that can alter them.
 //
@@ -61,11 +69,7 @@ func storedAppeal(app core.App, id string) (*core.Record, error) {
 // before the write (one primary-key lookup) and judged against instead:
 // a case made public and then 保密 through the same object is still seen.
 func (p *plugin) bindPublicChanges(app core.App) {
-	changed := func() {
-		p.publicCounts.changed()
-		p.publicPages.Changed()
-		p.searchPages.Changed()
-	}
+	changed := p.publicChanged
 	var stale sync.Map // *core.Record → the stored row says the update changes the view
 	app.OnRecordUpdate("appeals").BindFunc(func(e *core.RecordEvent) error {
 		if !publicChange(e.Record, e.Record.Original()) {

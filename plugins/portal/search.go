@@ -74,6 +74,18 @@ func (p *plugin) handleSearch(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
+	// one-character keywords from the characters table once it holds
+	// every entry (searchchars.go); the pairs otherwise
+	table := "portal_search"
+	if chars := charsMatch(q); chars != "" {
+		ready, err := charsReady(e.App)
+		if err != nil {
+			return err
+		}
+		if ready {
+			table, match = "portal_search_chars", chars
+		}
+	}
 	params := dbx.Params{"match": match, "lo": int64(0)}
 	if !state.Done {
 		from, err := parseCreated(state.CoveredFrom)
@@ -94,7 +106,7 @@ func (p *plugin) handleSearch(e *core.RequestEvent) error {
 	var join, where string
 	for _, f := range []string{"category", "region"} {
 		if v := query.Get(f); v != "" {
-			join = " JOIN portal_search_docs d ON d.id = portal_search.rowid JOIN appeals a ON a.id = d.appeal"
+			join = " JOIN portal_search_docs d ON d.id = " + table + ".rowid JOIN appeals a ON a.id = d.appeal"
 			where += " AND a." + f + " = {:" + f + "}"
 			params[f] = v
 		}
@@ -109,10 +121,10 @@ func (p *plugin) handleSearch(e *core.RequestEvent) error {
 			names = append(names, "{:"+name+"}")
 			params[name] = s
 		}
-		join = " JOIN portal_search_docs d ON d.id = portal_search.rowid JOIN appeals a ON a.id = d.appeal"
+		join = " JOIN portal_search_docs d ON d.id = " + table + ".rowid JOIN appeals a ON a.id = d.appeal"
 		where += " AND a.status IN (" + strings.Join(names, ", ") + ")"
 	}
-	from := "portal_search" + join + " WHERE portal_search MATCH {:match} AND portal_search.rowid >= {:lo}" + where
+	from := table + join + " WHERE " + table + " MATCH {:match} AND " + table + ".rowid >= {:lo}" + where
 
 	var total int
 	params["most"] = searchMaxCount + 1
@@ -131,8 +143,8 @@ func (p *plugin) handleSearch(e *core.RequestEvent) error {
 	}
 	params["limit"], params["offset"] = perPage, (page-1)*perPage
 	var ids []string
-	err = e.App.DB().NewQuery(`SELECT d2.appeal FROM (SELECT portal_search.rowid AS rowid FROM ` + from +
-		` ORDER BY portal_search.rowid DESC LIMIT {:limit} OFFSET {:offset}) hit
+	err = e.App.DB().NewQuery(`SELECT d2.appeal FROM (SELECT ` + table + `.rowid AS rowid FROM ` + from +
+		` ORDER BY ` + table + `.rowid DESC LIMIT {:limit} OFFSET {:offset}) hit
 		 JOIN portal_search_docs d2 ON d2.id = hit.rowid ORDER BY hit.rowid DESC`).Bind(params).Column(&ids)
 	if err != nil {
 		return err

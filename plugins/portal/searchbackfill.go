@@ -84,7 +84,7 @@ func backfillStep(app core.App) (done bool, err error) {
 			if err != nil {
 				return err
 			}
-			if err := indexAppeal(tx, r.ID, r.Title, r.Content, created); err != nil {
+			if _, err := indexAppeal(tx, r.ID, r.Title, r.Content, created); err != nil {
 				return err
 			}
 		}
@@ -125,8 +125,11 @@ func RebuildSearchIndex(app core.App) error {
 	err := app.RunInTransaction(func(tx core.App) error {
 		for _, sql := range []string{
 			"INSERT INTO portal_search (portal_search) VALUES ('delete-all')",
+			"INSERT INTO portal_search_chars (portal_search_chars) VALUES ('delete-all')",
 			"DELETE FROM portal_search_docs",
-			"UPDATE portal_search_state SET covered_from = '9999-12-31 23:59:59.999Z', done = 0 WHERE id = 1",
+			// every appeal is indexed again, characters included
+			"DELETE FROM portal_search_dirty",
+			"UPDATE portal_search_state SET covered_from = '9999-12-31 23:59:59.999Z', done = 0, chars_below = 0 WHERE id = 1",
 		} {
 			if _, err := tx.DB().NewQuery(sql).Execute(); err != nil {
 				return err
@@ -138,29 +141,4 @@ func RebuildSearchIndex(app core.App) error {
 		return err
 	}
 	return backfill(context.Background(), app, 0, nil)
-}
-
-// startBackfill runs the backfill in the background of a serving app when
-// the index is not complete yet (an upgrade of a database with public
-// appeals), stopping with the app.
-func (p *plugin) startBackfill(app core.App) error {
-	state, err := readSearchState(app)
-	if err != nil || state.Done {
-		return err
-	}
-	ctx, stop := context.WithCancel(context.Background())
-	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
-		stop()
-		return e.Next()
-	})
-	go func() {
-		started := time.Now()
-		app.Logger().Info("portal: indexing the public appeals for keyword search", "from", state.CoveredFrom)
-		if err := backfill(ctx, app, p.config.BackfillPause, p.searchPages.Changed); err != nil {
-			app.Logger().Error("portal: the keyword index backfill stopped; it resumes at the next start", "error", err)
-			return
-		}
-		app.Logger().Info("portal: keyword index backfill finished", "took", time.Since(started).String())
-	}()
-	return nil
 }

@@ -12,15 +12,17 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 )
 
-// The keyword index of the public appeals (migration 1764900600): one
-// FTS5 entry per public appeal, holding searchWords(public title, public
-// content). It is kept in step with the public_appeals view by the record
-// hooks below, inside the transaction that saves or deletes the appeal: an
-// appeal that becomes public is added, one whose public text changes is
-// replaced, one that stops being public (withdrawn, 保密, consent taken
-// back, deleted) is removed — committed or rolled back with the appeal.
-// Plain SQL writes to appeals bypass the hooks; the seeder rebuilds the
-// index after its bulk insert (RebuildSearchIndex).
+// The keyword index of the public appeals (migrations 1764900600 and
+// 1764900850): one FTS5 entry per public appeal, holding searchWords(public
+// title, public content), and at the same rowid its distinct characters
+// (searchChars, for one-character keywords). It is kept in step with the
+// public_appeals view by the record hooks below, inside the transaction
+// that saves or deletes the appeal: an appeal that becomes public is added,
+// one whose public text changes is replaced, one that stops being public
+// (withdrawn, 保密, consent taken back, deleted) is removed — committed or
+// rolled back with the appeal. Plain SQL writes to appeals bypass the
+// hooks: triggers note them and the background sweep catches up
+// (searchsweep.go); a bulk load rebuilds the index (RebuildSearchIndex).
 
 // ticksPerMilli spreads appeals submitted in the same millisecond over
 // distinct rowids (a rowid is the submission time in ms × 1024 + a
@@ -39,8 +41,9 @@ func searchSig(title, content string, created time.Time) int64 {
 }
 
 // indexAppeal adds or replaces the entry of a public appeal (on app: the
-// transaction the appeal is saved in).
-func indexAppeal(app core.App, id, title, content string, created time.Time) error {
+// transaction the appeal is saved in) and answers whether it wrote
+// anything (false: the entry was already this text).
+func indexAppeal(app core.App, id, title, content string, created time.Time) (bool, error) {
 	db := app.NonconcurrentDB()
 	sig := searchSig(title, content, created)
 	base := searchRowid(created)
@@ -52,12 +55,12 @@ func indexAppeal(app core.App, id, title, content string, created time.Time) err
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 	case err != nil:
-		return err
+		return false, err
 	case old.Sig == sig:
-		return nil
+		return false, nil
 	default:
 		if err := dropEntry(db, old.ID); err != nil {
-			return err
+			return false, err
 		}
 	}
 	// the first free rowid of the appeal's millisecond
@@ -65,51 +68,82 @@ func indexAppeal(app core.App, id, title, content string, created time.Time) err
 	err = db.NewQuery("SELECT MAX(id) FROM portal_search_docs WHERE id >= {:lo} AND id < {:hi}").
 		Bind(dbx.Params{"lo": base, "hi": base + ticksPerMilli}).Row(&last)
 	if err != nil {
-		return err
+		return false, err
 	}
 	rowid := base
 	if last.Valid {
 		if rowid = last.Int64 + 1; rowid >= base+ticksPerMilli {
-			return fmt.Errorf("portal: more than %d public appeals submitted in the millisecond of %s", ticksPerMilli, created)
+			return false, fmt.Errorf("portal: more than %d public appeals submitted in the millisecond of %s", ticksPerMilli, created)
 		}
 	}
 	if _, err := db.NewQuery("INSERT INTO portal_search_docs (id, appeal, sig) VALUES ({:id}, {:a}, {:sig})").
 		Bind(dbx.Params{"id": rowid, "a": id, "sig": sig}).Execute(); err != nil {
-		return err
+		return false, err
 	}
-	_, err = db.NewQuery("INSERT INTO portal_search (rowid, words) VALUES ({:id}, {:w})").
-		Bind(dbx.Params{"id": rowid, "w": searchWords(title, content)}).Execute()
-	return err
+	if _, err = db.NewQuery("INSERT INTO portal_search (rowid, words) VALUES ({:id}, {:w})").
+		Bind(dbx.Params{"id": rowid, "w": searchWords(title, content)}).Execute(); err != nil {
+		return false, err
+	}
+	// an entry below chars_below gets its characters from the walk
+	// (searchchars.go), which would otherwise add them a second time
+	var below int64
+	if err := db.NewQuery("SELECT chars_below FROM portal_search_state WHERE id = 1").Row(&below); err != nil {
+		return false, err
+	}
+	if rowid >= below {
+		if err := insertChars(db, rowid, title, content); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
 }
 
-// unindexAppeal removes an appeal's entry, if it has one.
-func unindexAppeal(app core.App, id string) error {
+// unindexAppeal removes an appeal's entry, if it has one, and answers
+// whether it had.
+func unindexAppeal(app core.App, id string) (bool, error) {
 	db := app.NonconcurrentDB()
 	var rowid int64
 	err := db.NewQuery("SELECT id FROM portal_search_docs WHERE appeal = {:a}").Bind(dbx.Params{"a": id}).Row(&rowid)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil
+		return false, nil
 	}
 	if err != nil {
-		return err
+		return false, err
 	}
-	return dropEntry(db, rowid)
+	return true, dropEntry(db, rowid)
 }
 
+// dropEntry removes an entry: its pairs, its characters (a no-op for an
+// entry the walk has not reached: contentless_delete tables accept the
+// delete of a rowid they do not hold) and its row.
 func dropEntry(db dbx.Builder, rowid int64) error {
-	if _, err := db.NewQuery("DELETE FROM portal_search WHERE rowid = {:id}").Bind(dbx.Params{"id": rowid}).Execute(); err != nil {
-		return err
+	for _, sql := range []string{
+		"DELETE FROM portal_search WHERE rowid = {:id}",
+		"DELETE FROM portal_search_chars WHERE rowid = {:id}",
+		"DELETE FROM portal_search_docs WHERE id = {:id}",
+	} {
+		if _, err := db.NewQuery(sql).Bind(dbx.Params{"id": rowid}).Execute(); err != nil {
+			return err
+		}
 	}
-	_, err := db.NewQuery("DELETE FROM portal_search_docs WHERE id = {:id}").Bind(dbx.Params{"id": rowid}).Execute()
-	return err
+	return nil
 }
 
 // syncSearchEntry brings a saved appeal's entry in step with the view.
+// A write that changed the entry is one the triggers noted for the sweep
+// (searchsweep.go): done here, so the note is dropped.
 func syncSearchEntry(app core.App, r *core.Record) error {
+	var did bool
+	var err error
 	if !isPublic(r) {
-		return unindexAppeal(app, r.Id)
+		did, err = unindexAppeal(app, r.Id)
+	} else {
+		did, err = indexAppeal(app, r.Id, r.GetString("public_title"), r.GetString("public_content"), r.GetDateTime("created").Time())
 	}
-	return indexAppeal(app, r.Id, r.GetString("public_title"), r.GetString("public_content"), r.GetDateTime("created").Time())
+	if err != nil || !did {
+		return err
+	}
+	return forgetDirty(app, r.Id)
 }
 
 // bindSearchIndex keeps the index in step with every save and delete of an
@@ -146,7 +180,12 @@ func bindSearchIndex(app core.App) {
 	})
 	app.OnRecordUpdateExecute("appeals").BindFunc(save)
 	app.OnRecordDeleteExecute("appeals").BindFunc(func(e *core.RecordEvent) error {
-		return inStep(e, func(tx core.App) error { return unindexAppeal(tx, e.Record.Id) })
+		return inStep(e, func(tx core.App) error {
+			if did, err := unindexAppeal(tx, e.Record.Id); err != nil || !did {
+				return err
+			}
+			return forgetDirty(tx, e.Record.Id)
+		})
 	})
 }
 

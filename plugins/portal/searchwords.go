@@ -17,6 +17,9 @@ import (
 // "灯"* matches 灯 followed by anything (灯不) or ending a run (灯), which
 // is every place the character occurs. The lone last character also keeps
 // two runs apart, so "路灯，灯泡" does not hold the phrase of "路灯泡".
+// Keywords of one character only are answered from the table of each
+// appeal's characters instead (searchchars.go, charsMatch), which finds
+// the same appeals without merging the lists of every pair.
 //
 // Letters are folded as bigrams() folds them (lower case, full-width to
 // ASCII), the same on both sides, so "ＷＩＦＩ" finds "wifi".
@@ -84,6 +87,20 @@ func searchMatch(q string) string {
 			pairs = append(pairs, string(run[i:i+2]))
 		}
 		parts = append(parts, `"`+strings.Join(pairs, " ")+`"`)
+	}
+	return strings.Join(parts, " AND ")
+}
+
+// charsMatch answers the FTS5 query of q on the characters table when
+// every run of letters and digits in q is one character ("灯", "路 灯"):
+// each must occur. "" otherwise (a longer run needs the pairs).
+func charsMatch(q string) string {
+	var parts []string
+	for _, run := range searchRuns(q) {
+		if len(run) != 1 {
+			return ""
+		}
+		parts = append(parts, `"`+string(run)+`"`)
 	}
 	return strings.Join(parts, " AND ")
 }
