@@ -238,7 +238,7 @@ func (en *Engine) Submit(app core.App, f Submission, actor Actor) (*Receipt, err
 			return err
 		}
 		appeal.Set("due_accept", due)
-		if err := tx.SaveWithContext(prep.Context, appeal); err != nil {
+		if err := tx.SaveWithContext(withPreparedInsert(prep.Context), appeal); err != nil {
 			return err
 		}
 		return writeSubmitEvent(tx, appeal, actor)
