@@ -303,7 +303,7 @@ func writeSubmitEvent(tx core.App, appeal *core.Record, actor Actor) error {
 	// transaction has just saved or authenticated, so the checks could not
 	// fail, and they cost a relation count(*) on the appeal per intake.
 	// TestSubmitEventSameAsValidatedSave compares it with a validated save.
-	return tx.SaveNoValidate(ev)
+	return tx.SaveNoValidateWithContext(withPreparedInsert(context.Background()), ev)
 }
 
 // submitEvent builds the submission's timeline entry.

@@ -14,7 +14,8 @@ import (
 	"github.com/spf13/cast"
 )
 
-// An intake's appeal is inserted with the statement text PocketBase's
+// An intake's appeal and its first timeline entry are inserted with the
+// statement text PocketBase's
 // query builder would send, built once per column list instead of per
 // intake. PocketBase builds it afresh for every record (a map of ~80
 // named parameters, sorted, quoted and formatted) and then runs dbx's
@@ -30,8 +31,8 @@ import (
 // write of the record is replaced, for saves whose context Submit marks;
 // TestIntakeInsertStoresWhatPocketBaseStores compares the rows.
 
-// preparedInsertKey marks, in the context Submit saves its appeal with,
-// that the appeal is written by insertRecord.
+// preparedInsertKey marks, in the context Submit saves its appeal and its
+// timeline entry with, that the record is written by insertRecord.
 type preparedInsertKey struct{}
 
 func withPreparedInsert(ctx context.Context) context.Context {
@@ -39,10 +40,10 @@ func withPreparedInsert(ctx context.Context) context.Context {
 }
 
 // bindIntakeInsert binds the write as the innermost execute hook of
-// appeals: it runs after every other one and inside the field
+// appeals and timeline entries: it runs after every other one and inside the field
 // interceptors, where PocketBase's own write would run.
 func bindIntakeInsert(app core.App) {
-	app.OnRecordCreateExecute("appeals").Bind(&hook.Handler[*core.RecordEvent]{
+	app.OnRecordCreateExecute("appeals", "appeal_events").Bind(&hook.Handler[*core.RecordEvent]{
 		Id:       "siyang.workflow.intakeInsert",
 		Priority: math.MaxInt32,
 		Func: func(e *core.RecordEvent) error {
