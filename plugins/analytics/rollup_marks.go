@@ -188,7 +188,7 @@ func (p *Plugin) bindRollupMarks() {
 		if update && !metricFieldsChanged(e.Record) {
 			return e.Next()
 		}
-		if err := p.markRecord(e.App, e.Record, update); err != nil {
+		if err := p.markRecord(e.App, e.Record, update, false); err != nil {
 			e.App.Logger().Error("metric roll-up: mark", "collection", e.Record.Collection().Name, "record", e.Record.Id, "error", err)
 		}
 		return e.Next()
@@ -198,7 +198,10 @@ func (p *Plugin) bindRollupMarks() {
 			if e.Record.Collection().Name == "regions" {
 				return e.Next() // no appeal is in a new region yet
 			}
-			return mark(e, false)
+			if err := p.markRecord(e.App, e.Record, false, true); err != nil {
+				e.App.Logger().Error("metric roll-up: mark", "collection", e.Record.Collection().Name, "record", e.Record.Id, "error", err)
+			}
+			return e.Next()
 		})
 		p.app.OnRecordAfterUpdateSuccess(c).BindFunc(func(e *core.RecordEvent) error { return mark(e, true) })
 		p.app.OnRecordAfterDeleteSuccess(c).BindFunc(func(e *core.RecordEvent) error { return mark(e, false) })
@@ -218,8 +221,24 @@ func metricFieldsChanged(r *core.Record) bool {
 
 // markRecord marks the days a created, changed (update) or deleted record
 // counts on.
-func (p *Plugin) markRecord(app core.App, r *core.Record, update bool) error {
-	old := r.Original()
+//
+// A record created by NewRecord has a blank original until it is read
+// back (PocketBase's Record.Original), so for a created record the days it
+// counts on are its own: its category, township and channel "change" from
+// blank, but a new appeal has no assignment and no merged appeal yet (an
+// assignment created later marks its own day), so the two reads below are
+// skipped for it, and so is the copy of its 80 fields Original makes.
+func (p *Plugin) markRecord(app core.App, r *core.Record, update, created bool) error {
+	var old *core.Record // nil for a created record: read as blank
+	if !created {
+		old = r.Original()
+	}
+	was := func(f string) string {
+		if old == nil {
+			return ""
+		}
+		return old.GetString(f)
+	}
 	var months []string
 	add := func(s string) {
 		if d := chinaDay(s); d != "" {
@@ -233,7 +252,10 @@ func (p *Plugin) markRecord(app core.App, r *core.Record, update bool) error {
 				continue // e.g. a closure leaves the day it came in as it was
 			}
 			add(r.GetString(f))
-			add(old.GetString(f))
+			add(was(f))
+		}
+		if created {
+			break
 		}
 		// The 签收 metric reads the appeal's category, township and
 		// channel: their change moves its assignments' cells.
@@ -248,18 +270,18 @@ func (p *Plugin) markRecord(app core.App, r *core.Record, update bool) error {
 		}
 		// A merged appeal counts for its original's department.
 		if r.GetString("lead_department") != old.GetString("lead_department") {
-			var created []string
+			var merged []string
 			if err := app.DB().Select("created").From("appeals").Where(dbx.HashExp{"duplicate_of": r.Id}).
-				AndWhere(dbx.NewExp("duplicate_of != ''")).Column(&created); err != nil {
+				AndWhere(dbx.NewExp("duplicate_of != ''")).Column(&merged); err != nil {
 				return err
 			}
-			for _, c := range created {
+			for _, c := range merged {
 				add(c)
 			}
 		}
 	case "assignments":
 		add(r.GetString("due_sign"))
-		add(old.GetString("due_sign"))
+		add(was("due_sign"))
 	case "regions":
 		// A township's villages roll up to it: a region's parent or kind
 		// (or the region itself) moves every month's township cells.

@@ -124,11 +124,18 @@ func Register(app core.App, rootCmd *cobra.Command, config Config) (*Plugin, err
 		e.Context = context.WithValue(e.Context, preparedKey{}, an)
 		return e.Next()
 	})
+	held := &pendingCandidates{}
+	bindCandidateWrite(app, held)
 	app.OnRecordCreate("appeals").BindFunc(func(e *core.RecordEvent) error {
 		if err := p.analyse(e.App, e.Record, e.Context); err != nil {
 			return err
 		}
-		if err := e.Next(); err != nil {
+		// the candidates are checked and written after validation
+		// (candidates_check.go)
+		held.hold(e.Record)
+		err := e.Next()
+		held.release(e.Record)
+		if err != nil {
 			return err
 		}
 		// saved: it has its id and ticket. Should the transaction roll back,

@@ -112,7 +112,15 @@ func (p *plugin) bindBoardCache(app core.App) {
 		}
 		return e.Next()
 	}
-	app.OnRecordAfterCreateSuccess("appeals").BindFunc(appeal)
+	// A created record's original is blank (PocketBase's Record.Original
+	// of a record made by NewRecord), never on the board: only the record
+	// itself is looked at, without the copy of its 80 fields.
+	app.OnRecordAfterCreateSuccess("appeals").BindFunc(func(e *core.RecordEvent) error {
+		if onBoard(e.Record) {
+			p.board.invalidate()
+		}
+		return e.Next()
+	})
 	app.OnRecordAfterUpdateSuccess("appeals").BindFunc(appeal)
 	app.OnRecordAfterDeleteSuccess("appeals").BindFunc(appeal)
 	rule := func(e *core.RecordEvent) error {

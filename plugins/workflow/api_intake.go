@@ -238,7 +238,7 @@ func (en *Engine) Submit(app core.App, f Submission, actor Actor) (*Receipt, err
 			return err
 		}
 		appeal.Set("due_accept", due)
-		if err := tx.SaveWithContext(prep.Context, appeal); err != nil {
+		if err := tx.SaveWithContext(withPreparedInsert(prep.Context), appeal); err != nil {
 			return err
 		}
 		return writeSubmitEvent(tx, appeal, actor)
@@ -268,22 +268,49 @@ func (p *plugin) handleIntake(e *core.RequestEvent) error {
 		return err
 	}
 	appeal := receipt.Appeal
-	return e.JSON(http.StatusCreated, map[string]any{
-		"id":           appeal.Id,
-		"ticket":       appeal.GetString("ticket"),
-		"query_code":   receipt.QueryCode,
-		"status":       Submitted,
-		"status_label": StatusLabels[Submitted],
-		"due_accept":   appeal.GetDateTime("due_accept"),
-		"message":      "提交成功。请牢记受理编号和查询码，凭它们可以随时查询办理进度。",
+	return e.JSON(http.StatusCreated, intakeAnswer{
+		DueAccept:   appeal.GetDateTime("due_accept"),
+		Id:          appeal.Id,
+		Message:     "提交成功。请牢记受理编号和查询码，凭它们可以随时查询办理进度。",
+		QueryCode:   receipt.QueryCode,
+		Status:      Submitted,
+		StatusLabel: StatusLabels[Submitted],
+		Ticket:      appeal.GetString("ticket"),
 	})
+}
+
+// intakeAnswer is the body of a created appeal: the same keys and values
+// the map it replaced gave, encoded without building a map per intake
+// (keys now in a fixed order, that of their names).
+type intakeAnswer struct {
+	DueAccept   types.DateTime `json:"due_accept"`
+	Id          string         `json:"id"`
+	Message     string         `json:"message"`
+	QueryCode   string         `json:"query_code"`
+	Status      Status         `json:"status"`
+	StatusLabel string         `json:"status_label"`
+	Ticket      string         `json:"ticket"`
 }
 
 // writeSubmitEvent is the first line of every timeline.
 func writeSubmitEvent(tx core.App, appeal *core.Record, actor Actor) error {
-	collection, err := tx.FindCachedCollectionByNameOrId("appeal_events")
+	ev, err := submitEvent(tx, appeal, actor)
 	if err != nil {
 		return err
+	}
+	// Saved without PocketBase's validation (its hooks all run): every
+	// value is set by submitEvent from constants and from records this
+	// transaction has just saved or authenticated, so the checks could not
+	// fail, and they cost a relation count(*) on the appeal per intake.
+	// TestSubmitEventSameAsValidatedSave compares it with a validated save.
+	return tx.SaveNoValidateWithContext(withPreparedInsert(context.Background()), ev)
+}
+
+// submitEvent builds the submission's timeline entry.
+func submitEvent(tx core.App, appeal *core.Record, actor Actor) (*core.Record, error) {
+	collection, err := tx.FindCachedCollectionByNameOrId("appeal_events")
+	if err != nil {
+		return nil, err
 	}
 	ev := core.NewRecord(collection)
 	ev.Set("appeal", appeal.Id)
@@ -297,5 +324,5 @@ func writeSubmitEvent(tx core.App, appeal *core.Record, actor Actor) error {
 	} else {
 		ev.Set("actor_role", "resident")
 	}
-	return tx.Save(ev)
+	return ev, nil
 }

@@ -70,6 +70,7 @@ func Register(app core.App, config Config) (*Engine, error) {
 	p.bindQueueAuthChanges(app)
 	bindPolicyCache(app)
 	bindDepartmentRealtime(app)
+	bindIntakeInsert(app)
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		limit := apis.BodyLimit(p.config.MaxUploadBytes)
 		e.Router.Bind(p.queueAuthMiddleware())
