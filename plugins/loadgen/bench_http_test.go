@@ -78,6 +78,8 @@ func scaleEnv(b *testing.B) (*testenv.Env, int) {
 // collection of as many rows, in the same run:
 //
 //	intake              POST /api/appeals              | bare: POST a record
+//	                                                   | bare/appeal-twin…: POST an
+//	                                                   | appeal-shaped row (the ladder)
 //	queue/100, /30      GET /api/workbench/queue       | bare: indexed filter + sort, same page size
 //	queue/100/read, ... the same page, never a kept one |
 //	queue/30/beside-actions the kept page while other departments act |
@@ -125,6 +127,17 @@ func BenchmarkAtScale(b *testing.B) {
 			"title": sub.Title, "content": sub.Content, "dept": bare.depts[i%int64(len(bare.depts))], "status": "open", "due": bare.due,
 		}, "")
 	})
+
+	// The intake's ladder (bench_twin_test.go): PocketBase's plain create
+	// of an appeal-shaped row into twins of appeals, with all, all but the
+	// open_* and none of its indexes.
+	ladder := newTwinLadder(env, c)
+	for _, v := range twinVariants {
+		b.Run("bare/"+v.rung, func(b *testing.B) {
+			path := "/api/collections/" + ladder.collection(b, v) + "/records?fields=id"
+			measure(b, func() (int, error) { return c.do("POST", path, ladder.request(seq.Add(1)), "") })
+		})
+	}
 
 	// The workbench's queue: its first page (the workbench asks for 100, a
 	// department system or a phone fewer) from the department's tasks.
