@@ -25,8 +25,8 @@ import (
 // row, into a twin of the appeals collection created here at run time:
 //
 //	bare/appeal-twin          every field and every index of appeals
-//	bare/appeal-twin/no-open  the same without the three idx_appeals_open_*
-//	bare/appeal-twin/no-index the same fields, no secondary index at all
+//	bare/appeal-twin-no-open  the same without the three idx_appeals_open_*
+//	bare/appeal-twin-no-index the same fields, no secondary index at all
 //
 // The twins hold a copy of the appeals' rows (so that their indexes are as
 // deep as the appeals' ones; LOADGEN_TWIN_ROWS limits the copy). No hook of
@@ -45,8 +45,8 @@ type twinVariant struct {
 
 var twinVariants = []twinVariant{
 	{"appeal-twin", func(string) bool { return true }},
-	{"appeal-twin/no-open", func(index string) bool { return !strings.HasPrefix(index, "idx_appeals_open_") }},
-	{"appeal-twin/no-index", func(string) bool { return false }},
+	{"appeal-twin-no-open", func(index string) bool { return !strings.HasPrefix(index, "idx_appeals_open_") }},
+	{"appeal-twin-no-index", func(string) bool { return false }},
 }
 
 // twinLadder builds each twin the first time its rung runs (a run that
