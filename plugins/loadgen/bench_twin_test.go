@@ -29,7 +29,8 @@ import (
 //	bare/appeal-twin-no-index the same fields, no secondary index at all
 //
 // The twins hold a copy of the appeals' rows (so that their indexes are as
-// deep as the appeals' ones; LOADGEN_TWIN_ROWS limits the copy). No hook of
+// deep as the appeals' ones; LOADGEN_TWIN_ROWS limits the copy). The rungs
+// run only with LOADGEN_LADDER set. No hook of
 // ours fires on them: every plugin binds its record hooks by collection
 // name (appeals, appeal_events, …), and no twin has such a name.
 // intake − appeal-twin is then our own work (hooks, validation, numbering,
