@@ -17,7 +17,7 @@ import (
 //
 // They are rebuilt here, under the same names (the walks name them with
 // INDEXED BY) and with the same condition (the walks repeat it), with only
-// the columns the walks read: still covering, about a third of the bytes
+// the columns the walks read: still covering, about half the bytes
 // per entry. The index audit (BenchmarkIndexAudit with INDEX_AUDIT_DROP
 // and INDEX_AUDIT_ADD, plugins/loadgen) planned every statement with them:
 // see docs/performance.md, "Intake: the floor (fifth round)".
