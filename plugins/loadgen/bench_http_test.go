@@ -78,6 +78,8 @@ func scaleEnv(b *testing.B) (*testenv.Env, int) {
 // collection of as many rows, in the same run:
 //
 //	intake              POST /api/appeals              | bare: POST a record
+//	                                                   | bare/appeal-twin…: POST an
+//	                                                   | appeal-shaped row (the ladder)
 //	queue/100, /30      GET /api/workbench/queue       | bare: indexed filter + sort, same page size
 //	queue/100/read, ... the same page, never a kept one |
 //	queue/30/beside-actions the kept page while other departments act |
@@ -126,6 +128,24 @@ func BenchmarkAtScale(b *testing.B) {
 			"title": sub.Title, "content": sub.Content, "dept": bare.depts[i%int64(len(bare.depts))], "status": "open", "due": bare.due,
 		}, "")
 	})
+
+	// The intake's ladder (bench_twin_test.go): PocketBase's plain create
+	// of an appeal-shaped row into twins of appeals, with all, all but the
+	// open_* and none of its indexes. Only with LOADGEN_LADDER set: each
+	// twin is a copy of the appeals (at 1M: 10 minutes and gigabytes).
+	ladder := newTwinLadder(env, c)
+	for _, v := range twinVariants {
+		b.Run("bare/"+v.rung, func(b *testing.B) {
+			if os.Getenv("LOADGEN_LADDER") == "" {
+				b.Skip("LOADGEN_LADDER=1 runs the ladder (each twin copies every appeal: minutes at 1M)")
+			}
+			// the plain create and its plain answer (the record): ?fields=
+			// would cost more (PocketBase encodes the whole record, decodes
+			// it again and picks; measured 0.15 ms per create at 100k)
+			path := "/api/collections/" + ladder.collection(b, v) + "/records"
+			measure(b, func() (int, error) { return c.do("POST", path, ladder.request(seq.Add(1)), "") })
+		})
+	}
 
 	// The workbench's queue: its first page (the workbench asks for 100, a
 	// department system or a phone fewer) from the department's tasks.

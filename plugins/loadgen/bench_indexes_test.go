@@ -37,8 +37,10 @@ import (
 // is listed with the statements whose plans name it (-test.v).
 //
 // INDEX_AUDIT_DROP (comma-separated index names) also plans every
-// statement on a copy of the database without those indexes and logs the
-// plans that change, with each changed query's time both ways (values
+// statement on a copy of the database without those indexes (and with
+// INDEX_AUDIT_ADD's CREATE INDEX statements, ";"-separated, run after the
+// drops: e.g. narrower indexes under the same names) and logs the plans
+// that change, with each changed query's time both ways (values
 // inlined by dbx's log; sqlstmt statements with NULL parameters are
 // planned only). Nothing is asserted.
 func BenchmarkIndexAudit(b *testing.B) {
@@ -159,6 +161,7 @@ func BenchmarkIndexAudit(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	addIndexes(b, without)
 	changed := 0
 	for _, s := range stmts {
 		p := queryPlan(b, without, s.sql, s.params)
@@ -179,7 +182,7 @@ func BenchmarkIndexAudit(b *testing.B) {
 
 // BenchmarkIndexWrites is the write cost alone of the indexes named in
 // INDEX_AUDIT_DROP, on two copies of LOADGEN_DIR's database as seeded (one
-// as it is, one without those indexes): an appeal inserted and taken
+// as it is, one without those indexes and with INDEX_AUDIT_ADD's): an appeal inserted and taken
 // through accept, dispatch and sign (writeLoop), alternately on the two
 // copies, three rounds.
 func BenchmarkIndexWrites(b *testing.B) {
@@ -208,6 +211,7 @@ func BenchmarkIndexWrites(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	addIndexes(b, dbs["without"])
 	for round := 0; round < 3; round++ {
 		for _, side := range []string{"with", "without"} {
 			b.Run(side, func(b *testing.B) { writeLoop(b, dbs[side]) })
@@ -297,6 +301,26 @@ func writeLoop(b *testing.B, db *sql.DB) {
 	b.ReportMetric(float64(wal())/1024/float64(b.N), "wal-KB/op")
 	if _, err := db.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
 		b.Fatal(err)
+	}
+}
+
+// addIndexes runs the CREATE INDEX statements of INDEX_AUDIT_ADD (separated
+// by ";") on db, after INDEX_AUDIT_DROP's drops: a replacement of a dropped
+// index (e.g. a narrower one under the same name) is then planned and
+// written instead of it. Each is ANALYZEd, as the seeded folder is.
+func addIndexes(b *testing.B, db *sql.DB) {
+	for _, q := range strings.Split(os.Getenv("INDEX_AUDIT_ADD"), ";") {
+		if q = strings.TrimSpace(q); q == "" {
+			continue
+		}
+		if _, err := db.Exec(q); err != nil {
+			b.Fatalf("INDEX_AUDIT_ADD %q: %v", q, err)
+		}
+		if m := regexp.MustCompile(`(?i)INDEX\s+(?:IF NOT EXISTS\s+)?[\x60"\[]?(\w+)`).FindStringSubmatch(q); m != nil {
+			if _, err := db.Exec("ANALYZE " + m[1]); err != nil {
+				b.Fatal(err)
+			}
+		}
 	}
 }
 
