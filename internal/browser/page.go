@@ -340,6 +340,15 @@ func (p *Page) poll(what, expr string, more func(probe) string) probe {
 	ctx, cancel := context.WithTimeout(p.ctx, p.timeout)
 	defer cancel()
 	last := "no answer from the page"
+	// A wait that used half its bound is logged (never failed): on a
+	// loaded machine the log shows which wait neared its limit before one
+	// passes it.
+	began := time.Now()
+	defer func() {
+		if d := time.Since(began); d > p.timeout/2 {
+			p.t.Logf("browser: %s took %s of its %s", what, d.Round(time.Millisecond), p.timeout)
+		}
+	}()
 	for {
 		raw, err := p.evaluate(ctx, expr)
 		var r probe

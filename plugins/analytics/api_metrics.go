@@ -6,6 +6,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"siyang/internal/keptpages"
 	"siyang/plugins/workflow"
 )
 
@@ -45,7 +46,7 @@ func (p *Plugin) handleMetrics(e *core.RequestEvent) error {
 		return err
 	}
 	if body != nil {
-		return e.Blob(http.StatusOK, "application/json", body)
+		return keptpages.SendJSON(e, body) // the kept JSON; ?fields= still picks
 	}
 	return e.JSON(http.StatusOK, f)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"siyang/hooks"
+	"siyang/internal/keptpages"
 	"siyang/plugins/workflow"
 )
 
@@ -18,7 +19,7 @@ const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 // reportFor reads ?month=2026-11&department=ID and builds the report the
 // viewer may read: the county's for the platform, a department's for the
 // platform or that department's handlers (another department: 403).
-func (p *Plugin) reportFor(e *core.RequestEvent) (*Report, error) {
+func (p *Plugin) reportFor(e *core.RequestEvent) (*keptpages.Page, error) {
 	q := e.Request.URL.Query()
 	for _, k := range []string{"year", "from", "to"} {
 		if q.Get(k) != "" {
@@ -38,26 +39,27 @@ func (p *Plugin) reportFor(e *core.RequestEvent) (*Report, error) {
 			return nil, workflow.FieldError("department", "承办单位不存在")
 		}
 	}
-	return p.BuildReport(pr, scope.Department, p.now())
+	return p.reportPage(pr, scope.Department, p.now())
 }
 
 // handleReport runs GET /api/analytics/reports/monthly: the report as JSON
 // (report.html prints it).
 func (p *Plugin) handleReport(e *core.RequestEvent) error {
-	r, err := p.reportFor(e)
+	page, err := p.reportFor(e)
 	if err != nil {
 		return err
 	}
-	return e.JSON(http.StatusOK, r)
+	return keptpages.SendJSON(e, page.Body)
 }
 
 // handleReportXLSX runs GET /api/analytics/reports/monthly.xlsx: the same
 // report as an Excel workbook. The download is audited like every export.
 func (p *Plugin) handleReportXLSX(e *core.RequestEvent) error {
-	r, err := p.reportFor(e)
+	page, err := p.reportFor(e)
 	if err != nil {
 		return err
 	}
+	r := page.Value.(*Report)
 	var buf bytes.Buffer
 	if err := writeWorkbook(&buf, reportSheets(r)); err != nil {
 		return err

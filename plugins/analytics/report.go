@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"siyang/hooks"
+	"siyang/internal/keptpages"
 )
 
 // Report is the monthly report of the county or of one department: the
@@ -66,6 +67,15 @@ const reportLimit = 10
 // roll-up job run (report_cache.go). The report is shared: not to be
 // modified.
 func (p *Plugin) BuildReport(pr Period, department string, now time.Time) (*Report, error) {
+	page, err := p.reportPage(pr, department, now)
+	if err != nil {
+		return nil, err
+	}
+	return page.Value.(*Report), nil
+}
+
+// reportPage is BuildReport's kept page: Value the report, Body its JSON.
+func (p *Plugin) reportPage(pr Period, department string, now time.Time) (*keptpages.Page, error) {
 	k := reportKey{pr.Label, pr.From.UnixNano(), pr.To.UnixNano(), department}
 	return p.answers.report(k, func() (*Report, bool, error) { return p.buildReport(pr, department, now) })
 }

@@ -1,5 +1,14 @@
 package analytics
 
+import (
+	"encoding/json/jsontext"
+	"encoding/json/v2"
+	"fmt"
+	"time"
+
+	"siyang/internal/keptpages"
+)
+
 // A monthly report is the kept answers of its breakdowns plus two live
 // reads: the hottest hotspots and the worst overdue cases (the cases in
 // hand and overdue now, from idx_appeals_sla_board, and the period's late
@@ -15,7 +24,17 @@ package analytics
 // job run, a month marked dirty, a department/category/region change) and
 // any create, update or delete of a hotspot (bindAnswerCache). A report
 // with a part computed live (no roll-up snapshot yet: before the job's
-// first run, or a month without cells) is not kept.
+// first run, or a month without cells) is not kept. The reports are a
+// keptpages.Cache (no age bound): requests for a report being built wait
+// for that build and get its report or its error (an error is not kept).
+
+// reportMaxBytes bounds the kept reports' JSON (~10 KB each; the bound
+// only stops a crawler of every month from growing it).
+const reportMaxBytes = 16 << 20
+
+// newReportCache keeps reports with no age bound: the answer cache's
+// invalidations and the hotspot hooks empty it (above).
+func newReportCache() *keptpages.Cache { return keptpages.New(0, reportMaxBytes, time.Now) }
 
 // reportKey is a report: the period and the department ("" the county).
 type reportKey struct {
@@ -24,47 +43,25 @@ type reportKey struct {
 	department string
 }
 
-// reportEntry is a report kept or being built; ready is closed once
-// report/err are set.
-type reportEntry struct {
-	gen    uint64
-	ready  chan struct{}
-	report *Report
-	err    error
+func (k reportKey) String() string {
+	return fmt.Sprintf("%s\x00%d\x00%d\x00%s", k.label, k.from, k.to, k.department)
 }
 
-// report answers the kept report of k, waits for one being built since the
-// last invalidation, or builds it; build says whether its report may be
-// kept. The returned report is shared and must not be modified.
-func (c *answerCache) report(k reportKey, build func() (*Report, bool, error)) (*Report, error) {
-	c.mu.Lock()
-	if e := c.reports[k]; e != nil && e.gen == c.gen {
-		c.mu.Unlock()
-		<-e.ready
-		return e.report, e.err
-	}
-	if len(c.reports) >= answerCacheSize {
-		clear(c.reports)
-	}
-	e := &reportEntry{gen: c.gen, ready: make(chan struct{})}
-	c.reports[k] = e
-	c.mu.Unlock()
-
-	r, keep, err := build()
-	c.mu.Lock()
-	e.report, e.err = r, err
-	if (err != nil || !keep) && c.reports[k] == e {
-		delete(c.reports, k)
-	}
-	close(e.ready)
-	c.mu.Unlock()
-	return r, err
-}
-
-// invalidateReports empties the kept reports only (a hotspot changed).
-func (c *answerCache) invalidateReports() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.gen++
-	clear(c.reports)
+// report answers the kept report of k (Value *Report, Body its JSON as
+// e.JSON writes it), waits for one being built since the last
+// invalidation, or builds it; build says whether its report may be kept.
+// The page and its report are shared and must not be modified.
+func (c *answerCache) report(k reportKey, build func() (*Report, bool, error)) (*keptpages.Page, error) {
+	return c.reports.Get(k.String(), func(time.Time) (keptpages.Answer, bool, error) {
+		r, keep, err := build()
+		if err != nil {
+			return keptpages.Answer{}, false, err
+		}
+		// the options of PocketBase's e.JSON: the same bytes it would write
+		body, err := json.Marshal(r, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+		if err != nil {
+			return keptpages.Answer{}, false, err
+		}
+		return keptpages.Answer{Body: body, ContentType: "application/json", Value: r}, keep, nil
+	})
 }

@@ -5,6 +5,8 @@ import (
 	"sync"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"siyang/internal/keptpages"
 )
 
 // answerCache keeps the answers served from the roll-up for one roll-up
@@ -32,7 +34,7 @@ type answerCache struct {
 	gen      uint64
 	answers  map[answerKey]keptAnswer
 	inflight map[answerKey]*answerCall
-	reports  map[reportKey]*reportEntry
+	reports  *keptpages.Cache // the monthly reports (report_cache.go)
 }
 
 // keptAnswer is a kept answer and its JSON, encoded once when it is kept
@@ -64,7 +66,7 @@ type answerKey struct {
 const answerCacheSize = 512
 
 func newAnswerCache() *answerCache {
-	return &answerCache{answers: map[answerKey]keptAnswer{}, inflight: map[answerKey]*answerCall{}, reports: map[reportKey]*reportEntry{}}
+	return &answerCache{answers: map[answerKey]keptAnswer{}, inflight: map[answerKey]*answerCall{}, reports: newReportCache()}
 }
 
 func keyOf(pr Period, d Dimension, s Scope) answerKey {
@@ -123,7 +125,7 @@ func (c *answerCache) invalidate() {
 	c.gen++
 	clear(c.answers)
 	clear(c.inflight)
-	clear(c.reports)
+	c.reports.Changed()
 }
 
 // labelTables are the tables whose names label the answers' rows.
@@ -142,7 +144,7 @@ func (p *Plugin) bindAnswerCache() {
 		p.app.OnRecordAfterDeleteSuccess(c).BindFunc(drop)
 	}
 	dropReports := func(e *core.RecordEvent) error {
-		p.answers.invalidateReports()
+		p.answers.reports.Changed()
 		return e.Next()
 	}
 	p.app.OnRecordAfterCreateSuccess("hotspots").BindFunc(dropReports)

@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"siyang/internal/keptpages"
 	"siyang/plugins/workflow"
 )
 
@@ -141,13 +142,14 @@ func (p *plugin) handleBoard(e *core.RequestEvent) error {
 	if auth.Collection().Name == "staff" && auth.GetString("role") == "handler" {
 		scope = "department:" + auth.GetString("department")
 	}
-	body, err := p.board.get(scope, p.now(), p.config.BoardMaxAge, func(now time.Time) ([]byte, error) {
-		return p.boardAnswer(e.App, auth, now)
+	page, err := p.board.Get(scope, func(now time.Time) (keptpages.Answer, bool, error) {
+		body, err := p.boardAnswer(e.App, auth, now)
+		return keptpages.Answer{Body: body, ContentType: "application/json"}, true, err
 	})
 	if err != nil {
 		return err
 	}
-	return e.Blob(http.StatusOK, "application/json", body)
+	return keptpages.SendJSON(e, page.Body)
 }
 
 // Board is GET /api/sla/board's answer.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"siyang/internal/keptpages"
 	"siyang/internal/timer"
 	"siyang/plugins/workflow"
 )
@@ -47,7 +48,7 @@ type plugin struct {
 	app    core.App
 	config Config
 	clock  *Clock
-	board  *boardCache // GET /api/sla/board's answers
+	board  *keptpages.Cache // GET /api/sla/board's answers (board_cache.go)
 }
 
 // Plugin is the registered SLA engine.
@@ -80,7 +81,8 @@ func Register(app core.App, config Config) (*Plugin, error) {
 	if config.BoardMaxAge == 0 {
 		config.BoardMaxAge = 30 * time.Second
 	}
-	p := &plugin{app: app, config: config, clock: config.Clock, board: newBoardCache()}
+	p := &plugin{app: app, config: config, clock: config.Clock}
+	p.board = newBoardCache(config.BoardMaxAge, p.now)
 	p.bindBoardCache(app)
 
 	app.OnRecordCreate("appeals").BindFunc(p.track)
