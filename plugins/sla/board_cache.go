@@ -47,8 +47,8 @@ func onBoard(r *core.Record) bool {
 // the board's labels.
 var boardRuleTables = []string{"sla_policies", "categories", "departments", "calendar_days", "sla_settings"}
 
-// bindBoardCache empties the board cache on the changes listed on
-// the board cache (above). The After…Success hooks run once the change is committed,
+// bindBoardCache empties the board cache on the changes listed above.
+// The After…Success hooks run once the change is committed,
 // so an answer computed after the invalidation reads it.
 func (p *plugin) bindBoardCache(app core.App) {
 	appeal := func(e *core.RecordEvent) error {
@@ -62,7 +62,7 @@ func (p *plugin) bindBoardCache(app core.App) {
 	// itself is looked at, without the copy of its 80 fields.
 	app.OnRecordAfterCreateSuccess("appeals").BindFunc(func(e *core.RecordEvent) error {
 		if onBoard(e.Record) {
-			p.board.invalidate()
+			p.board.Changed()
 		}
 		return e.Next()
 	})
