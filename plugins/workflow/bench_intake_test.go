@@ -14,6 +14,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"siyang/internal/testenv"
+	"siyang/plugins/workflow"
 )
 
 // postLoop sends b.N POSTs of body to url from parallel clients.
@@ -22,6 +23,7 @@ func postLoop(b *testing.B, url string, body []byte) {
 	var failed atomic.Int64
 	b.SetParallelism(8) // 8 × GOMAXPROCS concurrent clients
 	cpu0 := processCPU()
+	runs0, held0, txs0, batches0 := workflow.WriterTime()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
@@ -36,6 +38,7 @@ func postLoop(b *testing.B, url string, body []byte) {
 	})
 	b.StopTimer()
 	cpu := processCPU() - cpu0
+	runs1, held1, txs1, batches1 := workflow.WriterTime()
 	if failed.Load() > 0 {
 		b.Fatalf("%d requests failed", failed.Load())
 	}
@@ -44,6 +47,16 @@ func postLoop(b *testing.B, url string, body []byte) {
 	// shared machine throughput varies with the neighbours' load, CPU per
 	// request much less.
 	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
+	if runs1 > runs0 {
+		// the single writer's share (intake_batch.go's writerTime): inside
+		// the intakes' run functions, inside their transactions (BEGIN to
+		// COMMIT), and until they are answered (after-commit hooks)
+		n := float64(b.N)
+		b.ReportMetric(float64(runs1-runs0)/1e6/n, "run-ms/op")
+		b.ReportMetric(float64(held1-held0)/1e6/n, "writer-ms/op")
+		b.ReportMetric(float64(txs1-txs0)/1e6/n, "tx-ms/op")
+		b.ReportMetric(n/float64(batches1-batches0), "intakes/batch")
+	}
 }
 
 // processCPU is the user and system CPU time this process has used.

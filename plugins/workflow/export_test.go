@@ -23,3 +23,11 @@ func SubmitEvent(tx core.App, appeal *core.Record, actor Actor) (*core.Record, e
 func InsertRecord(app core.App, r *core.Record) (bool, error) {
 	return insertRecord(context.Background(), app, r)
 }
+
+// WriterTime answers the nanoseconds the intake writer has spent inside
+// the jobs' run functions and inside whole transactions (intake_batch.go).
+func WriterTime() (runs, held, txs, batches int64) {
+	return writerTime.runs.Load(), writerTime.held.Load(), writerTime.txs.Load(), writerTime.batches.Load()
+}
+
+func init() { labelWriter = true }
