@@ -218,14 +218,31 @@ func (en *Engine) Submit(app core.App, f Submission, actor Actor) (*Receipt, err
 		return nil, err
 	}
 
+	// The timeline entry is built here, beside other submissions, not in
+	// the single writer: its values come from the submission and the actor
+	// alone; the transaction only adds the appeal's id. Like the draft,
+	// only the first attempt saves it (a rolled-back attempt leaves it with
+	// an id and marked as saved).
+	entry, err := submitEvent(app, draft, actor)
+	if err != nil {
+		return nil, err
+	}
+
 	var appeal *core.Record
 	err = en.intakes.do(app, func(tx core.App) error {
 		// the first attempt saves the draft itself (the preparation only
 		// read it); a retried one starts from a fresh record
+		ev := entry
 		if draft != nil {
-			appeal, draft = draft, nil
+			appeal, draft, entry = draft, nil, nil
 		} else {
 			appeal = newAppeal()
+		}
+		if ev == nil {
+			var err error
+			if ev, err = submitEvent(tx, appeal, actor); err != nil {
+				return err
+			}
 		}
 		now := en.now().UTC()
 		policy, err := PolicyFor(tx, appeal)
@@ -241,7 +258,7 @@ func (en *Engine) Submit(app core.App, f Submission, actor Actor) (*Receipt, err
 		if err := tx.SaveWithContext(withPreparedInsert(prep.Context), appeal); err != nil {
 			return err
 		}
-		return writeSubmitEvent(tx, appeal, actor)
+		return writeSubmitEvent(tx, appeal, ev)
 	})
 	if err != nil {
 		return nil, err
@@ -292,12 +309,10 @@ type intakeAnswer struct {
 	Ticket      string         `json:"ticket"`
 }
 
-// writeSubmitEvent is the first line of every timeline.
-func writeSubmitEvent(tx core.App, appeal *core.Record, actor Actor) error {
-	ev, err := submitEvent(tx, appeal, actor)
-	if err != nil {
-		return err
-	}
+// writeSubmitEvent saves ev, built by submitEvent for appeal (before
+// appeal had its id), as the first line of appeal's timeline.
+func writeSubmitEvent(tx core.App, appeal, ev *core.Record) error {
+	ev.Set("appeal", appeal.Id)
 	// Saved without PocketBase's validation (its hooks all run): every
 	// value is set by submitEvent from constants and from records this
 	// transaction has just saved or authenticated, so the checks could not
@@ -306,7 +321,9 @@ func writeSubmitEvent(tx core.App, appeal *core.Record, actor Actor) error {
 	return tx.SaveNoValidateWithContext(withPreparedInsert(context.Background()), ev)
 }
 
-// submitEvent builds the submission's timeline entry.
+// submitEvent builds the submission's timeline entry. It reads of appeal
+// only its channel (and its id, which writeSubmitEvent sets again once
+// the appeal is saved).
 func submitEvent(tx core.App, appeal *core.Record, actor Actor) (*core.Record, error) {
 	collection, err := tx.FindCachedCollectionByNameOrId("appeal_events")
 	if err != nil {
