@@ -87,6 +87,26 @@ func (s *Statement) Exec(ctx context.Context, app core.App, args ...any) (sql.Re
 	return run(ctx, s, app, app.NonconcurrentDB(), (*sql.Stmt).ExecContext, args)
 }
 
+// ExecText runs a write whose text is not one statement declared in
+// advance (e.g. an INSERT of a record's columns, whose text follows the
+// collection's fields) on app: inside app's transaction, or on the write
+// connection. It is not prepared here: the driver (internal/stmtcache)
+// keeps it per connection by its text.
+func ExecText(ctx context.Context, app core.App, query string, args ...any) (sql.Result, error) {
+	switch db := app.NonconcurrentDB().(type) {
+	case *dbx.DB:
+		return db.DB().ExecContext(ctx, query, args...)
+	case *dbx.Tx:
+		tx, err := sqlTx(db)
+		if err != nil {
+			return nil, err
+		}
+		return tx.ExecContext(ctx, query, args...)
+	default:
+		return nil, errors.New("sqlstmt: the app's database is neither a dbx pool nor a dbx transaction")
+	}
+}
+
 // run runs s with do on b, which is either a pool or app's transaction (in
 // a transaction PocketBase answers the transaction for both pools).
 func run[T any](ctx context.Context, s *Statement, app core.App, b dbx.Builder,

@@ -20,7 +20,7 @@ import (
 // view collection's query cannot carry). The WHERE repeats the index's
 // word for word; the reply is the view's `reply` column.
 var latestReplyIDs = sqlstmt.New(`SELECT a.id FROM appeals a INDEXED BY idx_appeals_public_replied
- WHERE public_consent = 1 AND confidential = 0 AND status IN ('accepted','dispatched','handling','suspended','replied','callback','closed')
+ WHERE ` + publicCondition + `
    AND a.replied_at != ''
    AND (SELECT r.public_content FROM replies r
          WHERE r.appeal = a.id AND r.review_status = 'approved' AND r.role != 'assist'

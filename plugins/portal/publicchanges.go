@@ -7,6 +7,12 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 )
 
+// publicCondition is the public_appeals view's condition on appeals, in
+// SQL (isPublic is the same in Go); the partial indexes over public
+// appeals repeat it word for word, so statements that must use them are
+// built from it.
+const publicCondition = "public_consent = 1 AND confidential = 0 AND status IN ('accepted','dispatched','handling','suspended','replied','callback','closed')"
+
 // publicStatuses are the states the public_appeals view shows.
 var publicStatuses = map[string]bool{
 	"accepted": true, "dispatched": true, "handling": true, "suspended": true,

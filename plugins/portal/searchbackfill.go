@@ -42,7 +42,7 @@ func readSearchState(app core.App) (searchState, error) {
 }
 
 const publicBackfillWalk = `SELECT id, public_title, public_content, created FROM appeals
- WHERE public_consent = 1 AND confidential = 0 AND status IN ('accepted','dispatched','handling','suspended','replied','callback','closed')
+ WHERE ` + publicCondition + `
    AND created < {:from} ORDER BY created DESC LIMIT {:n}`
 
 type backfillRow struct {
@@ -72,7 +72,7 @@ func backfillStep(app core.App) (done bool, err error) {
 			from = rows[len(rows)-1].Created
 			var tied []backfillRow
 			err = tx.DB().NewQuery(`SELECT id, public_title, public_content, created FROM appeals
- WHERE public_consent = 1 AND confidential = 0 AND status IN ('accepted','dispatched','handling','suspended','replied','callback','closed')
+ WHERE ` + publicCondition + `
    AND created = {:at}`).Bind(dbx.Params{"at": from}).All(&tied)
 			if err != nil {
 				return err

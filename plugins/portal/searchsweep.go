@@ -29,9 +29,6 @@ import (
 // the tests.)
 var searchSweepEvery = 10 * time.Second
 
-// publicCondition is the public_appeals view's condition on appeals.
-const publicCondition = "public_consent = 1 AND confidential = 0 AND status IN ('accepted','dispatched','handling','suspended','replied','callback','closed')"
-
 // forgetDirty drops the note of an appeal whose entry the hooks have just
 // brought in step (inside the write's transaction).
 func forgetDirty(app core.App, id string) error {

@@ -2,7 +2,6 @@ package workflow
 
 import (
 	"context"
-	"encoding/json"
 	"encoding/json/jsontext"
 	"net/http"
 	"regexp"
@@ -14,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"siyang/internal/keptpages"
 	"siyang/internal/sqlstmt"
 )
 
@@ -179,15 +179,7 @@ func (p *plugin) handleQueue(e *core.RequestEvent) error {
 		if err != nil {
 			return err
 		}
-		if q.Get("fields") != "" {
-			// PocketBase's field picking works on values
-			var answer any
-			if err := json.Unmarshal(body, &answer); err != nil {
-				return err
-			}
-			return e.JSON(http.StatusOK, answer)
-		}
-		return e.Blob(http.StatusOK, "application/json", body)
+		return keptpages.SendJSON(e, body) // with ?fields=, PocketBase's picking
 	}
 	p.queueRefresh.asked(key, dept, name, perPage)
 	page, owner := p.queuePages.Begin(key)

@@ -12,6 +12,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/spf13/cast"
+
+	"siyang/internal/sqlstmt"
 )
 
 // An intake's appeal and its first timeline entry are inserted with the
@@ -103,11 +105,7 @@ func insertRecord(ctx context.Context, app core.App, r *core.Record) (bool, erro
 		text = insertText(table, names)
 		insertTexts.Store(key, text)
 	}
-	ex, err := executorOf(app.NonconcurrentDB())
-	if err != nil {
-		return false, err
-	}
-	_, err = ex.ExecContext(ctx, text.(string), args...)
+	_, err = sqlstmt.ExecText(ctx, app, text.(string), args...)
 	return true, err
 }
 
@@ -131,23 +129,4 @@ func insertText(table string, names []string) string {
 	}
 	b.WriteString(")")
 	return b.String()
-}
-
-// executorOf answers the database/sql executor under a dbx pool or
-// transaction.
-func executorOf(b dbx.Builder) (dbx.Executor, error) {
-	var inner dbx.Builder
-	switch v := b.(type) {
-	case *dbx.Tx:
-		inner = v.Builder
-	case *dbx.DB:
-		inner = v.Builder
-	default:
-		return nil, errors.New("workflow: the app's database is neither a dbx pool nor a dbx transaction")
-	}
-	withExecutor, ok := inner.(interface{ Executor() dbx.Executor })
-	if !ok {
-		return nil, errors.New("workflow: the database has no executor")
-	}
-	return withExecutor.Executor(), nil
 }
